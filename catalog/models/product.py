@@ -1,0 +1,127 @@
+"""The product: a Wagtail snippet with drafts, revisions, locking, workflow, scheduling, preview, search."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from modelcluster.models import ClusterableModel
+from wagtail.fields import RichTextField
+from wagtail.models import (
+    DraftStateMixin,
+    LockableMixin,
+    Orderable,
+    PreviewableMixin,
+    RevisionMixin,
+    WorkflowMixin,
+)
+from wagtail.search import index
+
+from catalog.fields import AttributeValuesField
+
+
+class ProductQuerySet(models.QuerySet):
+    def live(self):
+        return self.filter(live=True)
+
+    def for_admin_listing(self):
+        """What the admin listing shows per row, in a fixed number of queries."""
+        return (
+            self.select_related("brand", "product_type", "latest_revision")
+            .annotate(variant_count=models.Count("variants", distinct=True))
+            .prefetch_related(
+                models.Prefetch(
+                    "images",
+                    queryset=ProductImage.objects.select_related("image").order_by("sort_order"),
+                )
+            )
+        )
+
+
+class Product(
+    WorkflowMixin,
+    DraftStateMixin,
+    LockableMixin,
+    RevisionMixin,
+    PreviewableMixin,
+    index.Indexed,
+    ClusterableModel,
+):
+    title = models.CharField(max_length=255)
+    slug = models.SlugField(max_length=255, unique=True, help_text="Used in storefront URLs.")
+    brand = models.ForeignKey(
+        "catalog.Brand", null=True, blank=True, on_delete=models.PROTECT, related_name="products"
+    )
+    categories = ParentalManyToManyField("catalog.Category", blank=True, related_name="products")
+    product_type = models.ForeignKey("catalog.ProductType", on_delete=models.PROTECT, related_name="products")
+    summary = models.TextField(blank=True, max_length=500, help_text="A short summary for listings and cards.")
+    description = RichTextField(blank=True, features=["bold", "italic", "h3", "h4", "ol", "ul", "link"])
+    attributes = AttributeValuesField(
+        help_text="One per line, “code: value”, for the attributes of the product type (e.g. “material: Cotton”)."
+    )
+    seo_title = models.CharField(max_length=255, blank=True)
+    seo_description = models.TextField(blank=True, max_length=320)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    objects = ProductQuerySet.as_manager()
+
+    search_fields = [
+        index.SearchField("title", boost=3),
+        index.AutocompleteField("title"),
+        index.SearchField("summary"),
+        index.SearchField("description"),
+        index.RelatedFields("brand", [index.SearchField("name", boost=2)]),
+        index.RelatedFields("variants", [index.SearchField("sku", boost=2), index.SearchField("gtin")]),
+        index.FilterField("brand"),
+        index.FilterField("product_type"),
+        index.FilterField("live"),
+        index.FilterField("slug"),
+    ]
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs):
+        # updated_at moves with content changes (saves of the live object), which sync clients rely on.
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or "updated_at" in update_fields:
+            self.updated_at = timezone.now()
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        if self.product_type_id is None:
+            return
+        cleaned, errors = self.product_type.clean_values(self.attributes, "product")
+        if errors:
+            raise ValidationError({"attributes": [f"{code}: {message}" for code, message in errors.items()]})
+        self.attributes = cleaned
+
+    @property
+    def main_image(self):
+        images = list(self.images.all())
+        for item in images:
+            if item.role == ProductImage.Role.MAIN:
+                return item.image
+        return images[0].image if images else None
+
+    def get_preview_template(self, request, mode_name):
+        return "catalog/product_preview.html"
+
+
+class ProductImage(Orderable):
+    class Role(models.TextChoices):
+        MAIN = "main", "Main"
+        ADDITIONAL = "additional", "Additional"
+        LIFESTYLE = "lifestyle", "Lifestyle"
+        SWATCH = "swatch", "Swatch"
+
+    product = ParentalKey(Product, on_delete=models.CASCADE, related_name="images")
+    image = models.ForeignKey("media.CustomImage", on_delete=models.CASCADE, related_name="+")
+    role = models.CharField(max_length=12, choices=Role.choices, default=Role.ADDITIONAL)
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} image of {self.product}"

@@ -1,0 +1,68 @@
+from django.core.exceptions import ValidationError
+from django.db import models
+from modelcluster.fields import ParentalKey
+from wagtail.models import Orderable
+
+from catalog.fields import AttributeValuesField
+from catalog.money import validate_amount_for_currency, validate_currency_code
+from catalog.validators import validate_gtin
+
+
+class Variant(Orderable):
+    """A sellable unit of a product; part of the product aggregate (edited and published with it)."""
+
+    class WeightUnit(models.TextChoices):
+        G = "g", "g"
+        KG = "kg", "kg"
+        LB = "lb", "lb"
+        OZ = "oz", "oz"
+
+    product = ParentalKey("catalog.Product", on_delete=models.CASCADE, related_name="variants")
+    sku = models.CharField("SKU", max_length=64, unique=True)
+    gtin = models.CharField(
+        "GTIN", max_length=14, blank=True, validators=[validate_gtin], help_text="EAN/UPC: 8, 12, 13 or 14 digits."
+    )
+    mpn = models.CharField("MPN", max_length=70, blank=True, help_text="Manufacturer part number.")
+    options = AttributeValuesField(
+        help_text="The values that tell this variant apart, one per line, e.g. “size: M”."
+    )
+    weight = models.DecimalField(max_digits=10, decimal_places=3, null=True, blank=True)
+    weight_unit = models.CharField(max_length=2, choices=WeightUnit.choices, default=WeightUnit.KG)
+    price = models.DecimalField(max_digits=14, decimal_places=4, help_text="Base price, before channel prices.")
+    currency = models.CharField(max_length=3, default="USD", validators=[validate_currency_code])
+    compare_at_price = models.DecimalField(
+        max_digits=14, decimal_places=4, null=True, blank=True, help_text="The former price shown struck through."
+    )
+    active = models.BooleanField(default=True)
+
+    class Meta(Orderable.Meta):
+        constraints = [
+            models.CheckConstraint(condition=models.Q(price__gte=0), name="variant_price_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return self.sku
+
+    def clean(self):
+        super().clean()
+        errors: dict[str, str] = {}
+        errors |= validate_amount_for_currency(self.price, self.currency, "price")
+        errors |= validate_amount_for_currency(self.compare_at_price, self.currency, "compare_at_price")
+        if self.weight is not None and self.weight < 0:
+            errors["weight"] = "Must not be negative."
+        product_type = self._product_type()
+        if product_type is not None:
+            cleaned, option_errors = product_type.clean_values(self.options, "variant")
+            if option_errors:
+                errors["options"] = " ".join(f"{code}: {message}" for code, message in option_errors.items())
+            else:
+                self.options = cleaned
+        if errors:
+            raise ValidationError(errors)
+
+    def _product_type(self):
+        """The product type the options are checked against (the product form sets it before variants)."""
+        product_field = self._meta.get_field("product")
+        if not product_field.is_cached(self) and self.product_id is None:
+            return None
+        return getattr(self.product, "product_type", None) if self.product.product_type_id else None
