@@ -1,0 +1,173 @@
+"""Shared factory_boy factories. Add new factories at the end; keep each one minimal and valid."""
+
+import io
+from decimal import Decimal
+
+import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.files.images import ImageFile
+from PIL import Image as PILImage
+
+from catalog.models import (
+    Attribute,
+    AttributeOption,
+    Brand,
+    Category,
+    Product,
+    ProductImage,
+    ProductType,
+    ProductTypeAttribute,
+    StockLevel,
+    StockLocation,
+    Variant,
+)
+from catalog.validators import gtin_check_digit
+from media.models import CustomImage
+
+
+def make_gtin13(n: int) -> str:
+    """A valid EAN-13 in the GS1 prefix range 400–440 (Germany), unique per n."""
+    body = f"40{n:010d}"
+    return body + str(gtin_check_digit(body))
+
+
+def png_bytes(width: int = 800, height: int = 800, color: str = "steelblue") -> bytes:
+    buffer = io.BytesIO()
+    PILImage.new("RGB", (width, height), color).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda user: f"{user.username}@example.com")
+    password = factory.PostGenerationMethodCall("set_password", "password")
+
+    @factory.post_generation
+    def groups(self, create, names, **kwargs):
+        if create and names:
+            self.groups.set(Group.objects.filter(name__in=names))
+        if create:
+            self.save()
+
+
+class BrandFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Brand
+
+    name = factory.Sequence(lambda n: f"Brand {n}")
+    slug = factory.Sequence(lambda n: f"brand-{n}")
+
+
+def category(name: str, parent: Category | None = None) -> Category:
+    """Categories live in a tree, so they are made through treebeard rather than a plain factory."""
+    slug = name.lower().replace(" ", "-")
+    if parent is None:
+        return Category.add_root(name=name, slug=slug)
+    return parent.add_child(name=name, slug=slug)
+
+
+class AttributeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Attribute
+
+    code = factory.Sequence(lambda n: f"attr{n}")
+    name = factory.LazyAttribute(lambda attribute: attribute.code.title())
+    kind = Attribute.Kind.TEXT
+
+
+def choice_attribute(code: str, values: list[str]) -> Attribute:
+    attribute = AttributeFactory(code=code, name=code.title(), kind=Attribute.Kind.CHOICE)
+    for order, value in enumerate(values):
+        AttributeOption.objects.create(attribute=attribute, value=value, sort_order=order)
+    return attribute
+
+
+class ProductTypeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProductType
+
+    name = factory.Sequence(lambda n: f"Type {n}")
+    slug = factory.Sequence(lambda n: f"type-{n}")
+
+
+def apparel_type() -> ProductType:
+    """A product type with a choice option `size`, a text option `color` and a text attribute `material`."""
+    product_type = ProductTypeFactory(name="Apparel", slug="apparel")
+    size = choice_attribute("size", ["S", "M", "L"])
+    color = AttributeFactory(code="color", name="Colour")
+    material = AttributeFactory(code="material", name="Material")
+    for order, (attribute, role) in enumerate(
+        [(size, "variant"), (color, "variant"), (material, "product")]
+    ):
+        ProductTypeAttribute.objects.create(
+            product_type=product_type, attribute=attribute, role=role, sort_order=order
+        )
+    return product_type
+
+
+class ProductFactory(factory.django.DjangoModelFactory):
+    """A live product; pass live=False for a draft."""
+
+    class Meta:
+        model = Product
+
+    title = factory.Sequence(lambda n: f"Product {n}")
+    slug = factory.Sequence(lambda n: f"product-{n}")
+    brand = factory.SubFactory(BrandFactory)
+    product_type = factory.SubFactory(ProductTypeFactory)
+    summary = "A useful thing."
+    description = "<p>A longer description.</p>"
+    live = True
+
+
+class VariantFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Variant
+
+    product = factory.SubFactory(ProductFactory)
+    sku = factory.Sequence(lambda n: f"SKU-{n:06d}")
+    gtin = factory.Sequence(make_gtin13)
+    price = Decimal("19.99")
+    currency = "USD"
+
+
+class ImageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CustomImage
+
+    title = factory.Sequence(lambda n: f"Image {n}")
+    alt_text = "A product photo"
+    file = factory.LazyFunction(lambda: ImageFile(io.BytesIO(png_bytes()), name="product.png"))
+
+
+class ProductImageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProductImage
+
+    product = factory.SubFactory(ProductFactory)
+    image = factory.SubFactory(ImageFactory)
+    role = ProductImage.Role.MAIN
+
+
+class StockLocationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = StockLocation
+        django_get_or_create = ("code",)
+
+    code = "warehouse"
+    name = "Warehouse"
+
+
+class StockLevelFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = StockLevel
+
+    variant = factory.SubFactory(VariantFactory)
+    location = factory.SubFactory(StockLocationFactory)
+    on_hand = 10
+    reserved = 0
