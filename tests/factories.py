@@ -1,6 +1,7 @@
 """Shared factory_boy factories. Add new factories at the end; keep each one minimal and valid."""
 
 import io
+import json
 from decimal import Decimal
 
 import factory
@@ -171,3 +172,77 @@ class StockLevelFactory(factory.django.DjangoModelFactory):
     location = factory.SubFactory(StockLocationFactory)
     on_hand = 10
     reserved = 0
+
+
+# --- Admin form data (the POST a browser sends from the product editor) ---------------------------
+
+
+def contentstate(text: str) -> str:
+    """Draftail's JSON for one paragraph, as the rich text widget posts it."""
+    block = {"key": "a1b2c", "type": "unstyled", "depth": 0, "text": text, "inlineStyleRanges": [], "entityRanges": []}
+    return json.dumps({"blocks": [block], "entityMap": {}})
+
+
+def inline_formset_data(prefix: str, rows: list[dict], initial: int = 0) -> dict:
+    """Management form plus one `prefix-N-field` key per value; rows may carry `id` and `DELETE`."""
+    data = {
+        f"{prefix}-TOTAL_FORMS": str(len(rows)),
+        f"{prefix}-INITIAL_FORMS": str(initial),
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }
+    for index, row in enumerate(rows):
+        data[f"{prefix}-{index}-ORDER"] = str(index + 1)
+        data[f"{prefix}-{index}-id"] = str(row.get("id", ""))
+        for field, value in row.items():
+            if field != "id":
+                data[f"{prefix}-{index}-{field}"] = "" if value is None else str(value)
+    return data
+
+
+def variant_row(sku: str, **fields) -> dict:
+    row = {"sku": sku, "gtin": "", "mpn": "", "options": "", "weight": "", "weight_unit": "kg",
+           "price": "19.99", "currency": "USD", "compare_at_price": "", "active": "on"}
+    row.update(fields)
+    return row
+
+
+def product_form_data(
+    *, title: str, slug: str, product_type, brand=None, categories=(), attributes: str = "",
+    variants: list[dict] = (), images: list[dict] = (), initial_variants: int = 0, **fields,
+) -> dict:
+    """The product editor's POST: every tab's fields and the variants/images inline formsets."""
+    data = {
+        "title": title, "slug": slug, "brand": brand.pk if brand else "", "product_type": product_type.pk,
+        "categories": [category.pk for category in categories], "summary": "Short.",
+        "description": contentstate("Long."), "attributes": attributes, "seo_title": "", "seo_description": "",
+        "go_live_at": "", "expire_at": "",
+    }
+    data |= inline_formset_data("variants", list(variants), initial=initial_variants)
+    data |= inline_formset_data("images", list(images))
+    data |= fields
+    return data
+
+
+def product_form_data_for(product: Product, **changes) -> dict:
+    """The editor's POST for an existing product as its latest revision stands, with some fields changed."""
+    current = product.get_latest_revision_as_object()
+    variants = [
+        {"id": variant.pk, **variant_row(variant.sku, gtin=variant.gtin, price=variant.price,
+                                         currency=variant.currency, options=_lines(variant.options))}
+        for variant in current.variants.all()
+    ]
+    data = product_form_data(
+        title=current.title, slug=current.slug, product_type=current.product_type, brand=current.brand,
+        categories=current.categories.all(), attributes=_lines(current.attributes), variants=variants,
+        initial_variants=len(variants),
+    )
+    data |= changes
+    return data
+
+
+def _lines(values: dict) -> str:
+    return "\n".join(f"{key}: {value}" for key, value in values.items())
+
+
+# --- Channels (sales channels, listings, translations) ---

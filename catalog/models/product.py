@@ -11,8 +11,10 @@ from wagtail.models import (
     LockableMixin,
     Orderable,
     PreviewableMixin,
+    Revision,
     RevisionMixin,
     WorkflowMixin,
+    WorkflowState,
 )
 from wagtail.search import index
 
@@ -32,7 +34,19 @@ class ProductQuerySet(models.QuerySet):
                 models.Prefetch(
                     "images",
                     queryset=ProductImage.objects.select_related("image").order_by("sort_order"),
-                )
+                ),
+                # Wagtail's WorkflowMixin reads _current_workflow_states when present (as in its page listings).
+                models.Prefetch(
+                    "_workflow_states",
+                    queryset=WorkflowState.objects.active().select_related("current_task_state__task"),
+                    to_attr="_current_workflow_states",
+                ),
+                # The status column's "scheduled" comes from these (see catalog.views.prime_status).
+                models.Prefetch(
+                    "_revisions",
+                    queryset=Revision.objects.filter(approved_go_live_at__isnull=False),
+                    to_attr="_scheduled_revisions",
+                ),
             )
         )
 

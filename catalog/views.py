@@ -1,0 +1,88 @@
+"""Admin views of the catalog: the product listing (columns, query bundle, export) and bulk publishing."""
+
+from django.db.models import Prefetch
+from django.utils.functional import cached_property
+from django.utils.translation import ngettext
+from wagtail.admin.ui.tables import Column, LiveStatusTagColumn
+from wagtail.images import get_image_model
+from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
+from wagtail.snippets.views.snippets import IndexView
+
+from catalog.models import Product
+
+THUMBNAIL_SPEC = "fill-60x60"  # also written in catalog/admin/thumbnail_cell.html ({% image %} takes a literal)
+
+
+def product_listing_queryset():
+    """Product.objects.for_admin_listing() plus the thumbnail renditions of the size the listing shows."""
+    rendition_model = get_image_model().get_rendition_model()
+    return Product.objects.for_admin_listing().prefetch_related(
+        Prefetch(
+            "images__image__renditions",
+            queryset=rendition_model.objects.filter(filter_spec=THUMBNAIL_SPEC),
+        ),
+    )
+
+
+def prime_status(product: Product) -> Product:
+    """Fill DraftStateMixin.scheduled_revision (a cached_property) from the prefetch, so status_string is free."""
+    scheduled = getattr(product, "_scheduled_revisions", None)
+    if scheduled is not None and "scheduled_revision" not in product.__dict__:
+        product.__dict__["scheduled_revision"] = scheduled[0] if scheduled else None
+    return product
+
+
+class ThumbnailColumn(Column):
+    cell_template_name = "catalog/admin/thumbnail_cell.html"
+
+    def get_cell_context_data(self, instance, parent_context):
+        context = super().get_cell_context_data(instance, parent_context)
+        context["image"] = instance.main_image
+        return context
+
+
+class ProductStatusColumn(LiveStatusTagColumn):
+    """Wagtail's status tag (draft / live / scheduled / live + draft / in moderation) without a query per row."""
+
+    def get_value(self, instance):
+        return prime_status(instance).status_string
+
+
+class ProductIndexView(IndexView):
+    @cached_property
+    def columns(self):
+        checkbox, title, *rest = super().columns
+        title.label, title.sort_key = "Title", "title"
+        return [checkbox, ThumbnailColumn("thumbnail", label=""), title, *rest]
+
+    def to_row_dict(self, item):
+        return super().to_row_dict(prime_status(item))
+
+
+class PublishBulkAction(SnippetBulkAction):
+    """Publish the latest revision of each selected product, for users who may publish."""
+
+    display_name = "Publish"
+    action_type = "publish"
+    aria_label = "Publish selected products"
+    template_name = "catalog/admin/confirm_bulk_publish.html"
+    action_priority = 40
+    models = [Product]
+
+    def check_perm(self, product):
+        return self.permission_policy.user_has_permission_for_instance(self.request.user, "publish", product)
+
+    @classmethod
+    def execute_action(cls, objects, user=None, **kwargs):
+        for product in objects:
+            revision = product.latest_revision or product.save_revision(user=user)
+            revision.publish(user=user)
+        return len(objects), 0
+
+    def get_execution_context(self):
+        return {**super().get_execution_context(), "user": self.request.user}
+
+    def get_success_message(self, num_parent_objects, num_child_objects):
+        return ngettext("%(count)d product published.", "%(count)d products published.", num_parent_objects) % {
+            "count": num_parent_objects
+        }

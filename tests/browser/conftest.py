@@ -1,0 +1,51 @@
+"""A real browser for page tests: Debian's Chromium driven by Playwright (never a downloaded browser)."""
+
+import os
+import shutil
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+# Playwright's sync API keeps an event loop in the test thread; the ORM calls made by the test itself
+# are still plain synchronous code, so Django's async-safety guard is lifted for browser tests only.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not os.path.exists(CHROMIUM) or shutil.which("chromium") is None:
+        pytest.skip("Debian's chromium is not installed (apt-get install -y chromium; .ci/run does it)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+class PageProblems(list):
+    """JavaScript exceptions and console errors seen on a page; a browser test asserts it stays empty."""
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    problems = PageProblems()
+    page.on("pageerror", lambda error: problems.append(f"JavaScript exception: {error}"))
+    page.on(
+        "console",
+        lambda message: problems.append(f"console error: {message.text}") if message.type == "error" else None,
+    )
+    page.problems = problems
+    yield page
+    context.close()

@@ -1,0 +1,175 @@
+"""Bad input in the catalog admin is a form error on the field that says what is wrong, and nothing is saved."""
+
+import pytest
+from django.urls import reverse
+from wagtail.models import Revision
+
+from catalog.models import Product, StockLevel, Variant
+from tests.factories import (
+    BrandFactory,
+    ProductFactory,
+    StockLevelFactory,
+    VariantFactory,
+    apparel_type,
+    make_gtin13,
+    product_form_data,
+    product_form_data_for,
+    variant_row,
+)
+
+pytestmark = pytest.mark.django_db
+
+ADD_URL = reverse("wagtailsnippets_catalog_product:add")
+
+
+@pytest.fixture
+def apparel(db):
+    return apparel_type()
+
+
+@pytest.fixture
+def admin_client(client, merchandiser):
+    client.force_login(merchandiser)
+    return client
+
+
+def post_product(client, product_type, variants, attributes="material: Linen", url=ADD_URL):
+    data = product_form_data(
+        title="Linen Shirt",
+        slug="linen-shirt",
+        product_type=product_type,
+        brand=BrandFactory(),
+        attributes=attributes,
+        variants=variants,
+    )
+    return client.post(url, data)
+
+
+def variant_errors(response, index: int) -> dict:
+    return response.context["form"].formsets["variants"].forms[index].errors
+
+
+def test_invalid_gtin_check_digit_is_an_error_on_gtin(admin_client, apparel):
+    response = post_product(admin_client, apparel, [variant_row("LS-S", gtin="4006381333932", options="size: S")])
+
+    assert response.status_code == 200
+    assert variant_errors(response, 0)["gtin"] == ["The GS1 check digit is wrong: expected 1, got 2."]
+    assert not Product.objects.exists()
+    assert not Variant.objects.exists()
+
+
+def test_sku_of_another_product_is_an_error_on_sku(admin_client, apparel):
+    VariantFactory(sku="TAKEN-1")
+
+    response = post_product(admin_client, apparel, [variant_row("TAKEN-1", options="size: S")])
+
+    assert response.status_code == 200
+    assert variant_errors(response, 0)["sku"] == ["Variant with this SKU already exists."]
+    assert not Product.objects.filter(slug="linen-shirt").exists()
+    assert Variant.objects.count() == 1
+
+
+def test_same_sku_twice_in_one_form_is_an_error_on_the_second_sku(admin_client, apparel):
+    variants = [variant_row("LS-1", options="size: S"), variant_row("LS-1", options="size: M")]
+
+    response = post_product(admin_client, apparel, variants)
+
+    assert response.status_code == 200
+    assert "sku" not in variant_errors(response, 0)
+    assert variant_errors(response, 1)["sku"] == ["SKU “LS-1” is given to more than one variant of this product."]
+    assert not Product.objects.exists()
+    assert not Variant.objects.exists()
+
+
+def test_option_outside_the_allowed_values_is_an_error_on_options(admin_client, apparel):
+    response = post_product(admin_client, apparel, [variant_row("LS-XL", options="size: XL")])
+
+    assert response.status_code == 200
+    assert variant_errors(response, 0)["options"] == ["size: “XL” is not one of the allowed values: S, M, L."]
+    assert not Product.objects.exists()
+
+
+def test_unknown_product_attribute_is_an_error_on_attributes(admin_client, apparel):
+    response = post_product(admin_client, apparel, [variant_row("LS-S", options="size: S")], attributes="weave: Twill")
+
+    assert response.status_code == 200
+    errors = response.context["form"].errors["attributes"]
+    assert errors == ["weave: “weave” is not an attribute of Apparel (known: material)."]
+    assert not Product.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("price", "currency", "message"),
+    [("1.234", "USD", "USD allows 2 decimal places; got 3."), ("1.5", "JPY", "JPY allows 0 decimal places; got 1.")],
+)
+def test_price_with_more_decimals_than_the_currency_allows_is_an_error_on_price(
+    admin_client, apparel, price, currency, message
+):
+    variants = [variant_row("LS-S", options="size: S", price=price, currency=currency)]
+
+    response = post_product(admin_client, apparel, variants)
+
+    assert response.status_code == 200
+    assert variant_errors(response, 0)["price"] == [message]
+    assert not Product.objects.exists()
+
+
+def test_whole_yen_price_is_accepted(admin_client, apparel):
+    response = post_product(
+        admin_client, apparel, [variant_row("LS-S", options="size: S", price="1500", currency="JPY")]
+    )
+
+    assert response.status_code == 302
+    assert Variant.objects.get(sku="LS-S").price == 1500
+
+
+def test_bad_variant_on_an_existing_product_saves_no_revision(admin_client, apparel):
+    product = ProductFactory(product_type=apparel, attributes={"material": "Linen"})
+    VariantFactory(product=product, sku="OK-1", gtin=make_gtin13(7), options={"size": "S"})
+    url = reverse("wagtailsnippets_catalog_product:edit", args=[product.pk])
+    data = product_form_data_for(product, **{"variants-0-gtin": "12345678"})
+
+    response = admin_client.post(url, data)
+
+    assert response.status_code == 200
+    assert variant_errors(response, 0)["gtin"] == ["The GS1 check digit is wrong: expected 0, got 8."]
+    assert Revision.objects.for_instance(product).count() == 0
+    assert Variant.objects.get(sku="OK-1").gtin == make_gtin13(7)
+
+
+def test_negative_stock_is_an_error_on_the_field_and_nothing_changes(admin_client):
+    stock = StockLevelFactory(on_hand=4, reserved=1)
+    url = reverse("wagtailsnippets_catalog_stocklevel:edit", args=[stock.pk])
+
+    response = admin_client.post(
+        url, {"sku": stock.variant.sku, "location": stock.location_id, "on_hand": -3, "reserved": -1}
+    )
+
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert form.errors["on_hand"] == ["Ensure this value is greater than or equal to 0."]
+    assert form.errors["reserved"] == ["Ensure this value is greater than or equal to 0."]
+    stock.refresh_from_db()
+    assert (stock.on_hand, stock.reserved) == (4, 1)
+
+
+def test_stock_for_an_unknown_sku_is_an_error_on_sku(admin_client):
+    location = StockLevelFactory().location
+    url = reverse("wagtailsnippets_catalog_stocklevel:add")
+
+    response = admin_client.post(url, {"sku": "NOPE", "location": location.pk, "on_hand": 3, "reserved": 0})
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["sku"] == ["No variant has the SKU “NOPE”."]
+    assert StockLevel.objects.count() == 1
+
+
+def test_stock_row_is_added_by_sku(admin_client):
+    variant = VariantFactory(sku="ADD-1")
+    location = StockLevelFactory().location
+    url = reverse("wagtailsnippets_catalog_stocklevel:add")
+
+    response = admin_client.post(url, {"sku": "ADD-1", "location": location.pk, "on_hand": 3, "reserved": 0})
+
+    assert response.status_code == 302
+    assert StockLevel.objects.get(variant=variant).on_hand == 3
