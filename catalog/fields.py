@@ -46,5 +46,6 @@ class AttributeValuesField(models.JSONField):
         super().__init__(*args, **kwargs)
 
     def formfield(self, **kwargs):
-        return AttributeValuesFormField(required=not self.blank, label=self.verbose_name.capitalize(),
-                                        help_text=self.help_text)
+        return AttributeValuesFormField(
+            required=not self.blank, label=self.verbose_name.capitalize(), help_text=self.help_text
+        )

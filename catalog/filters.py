@@ -9,6 +9,7 @@ from wagtail.models import Revision
 
 from catalog.forms import IndentedCategoryChoiceField
 from catalog.models import Brand, Category, Product, ProductType, StockLevel, StockLocation
+from channels.admin_listing import ChannelReadinessFilterSetMixin
 
 
 class CategoryFilter(django_filters.ModelChoiceFilter):
@@ -26,7 +27,7 @@ def scheduled_revision_exists(queryset):
     )
 
 
-class ProductFilterSet(WagtailFilterSet):
+class ProductFilterSet(ChannelReadinessFilterSetMixin, WagtailFilterSet):
     STATUSES = [
         ("live", "Live"),
         ("draft", "Draft (not live)"),
@@ -46,7 +47,7 @@ class ProductFilterSet(WagtailFilterSet):
 
     class Meta:
         model = Product
-        fields = ["brand", "category", "product_type", "status"]
+        fields = ["brand", "category", "product_type", "status", "not_ready_for"]
 
     def filter_category(self, queryset, name, category: Category):
         # A subquery on the link table keeps one row per product (a join would repeat it per category).

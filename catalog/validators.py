@@ -13,10 +13,7 @@ def gtin_check_digit(body: str) -> int:
 
 def is_valid_gtin(code: str) -> bool:
     return (
-        code.isdigit()
-        and code.isascii()
-        and len(code) in GTIN_LENGTHS
-        and gtin_check_digit(code[:-1]) == int(code[-1])
+        code.isdigit() and code.isascii() and len(code) in GTIN_LENGTHS and gtin_check_digit(code[:-1]) == int(code[-1])
     )
 
 
@@ -25,9 +22,7 @@ def validate_gtin(code: str) -> None:
     if not code.isdigit() or not code.isascii():
         raise ValidationError("A GTIN has digits only.", code="gtin_digits")
     if len(code) not in GTIN_LENGTHS:
-        raise ValidationError(
-            f"A GTIN has 8, 12, 13 or 14 digits; this one has {len(code)}.", code="gtin_length"
-        )
+        raise ValidationError(f"A GTIN has 8, 12, 13 or 14 digits; this one has {len(code)}.", code="gtin_length")
     expected = gtin_check_digit(code[:-1])
     if expected != int(code[-1]):
         raise ValidationError(

@@ -19,6 +19,8 @@ from catalog.filters import ProductFilterSet, StockLevelFilterSet
 from catalog.forms import CategoryForm, ProductForm, StockLevelForm, VariantsInlinePanel
 from catalog.models import Attribute, Brand, Category, Product, ProductType, StockLevel
 from catalog.views import ProductIndexView, ProductStatusColumn, PublishBulkAction, product_listing_queryset
+from channels.admin_listing import ChannelReadinessColumn
+from channels.panels import channels_tab
 
 VARIANT_PANELS = [
     FieldRowPanel([FieldPanel("sku"), FieldPanel("gtin"), FieldPanel("mpn")]),
@@ -39,6 +41,7 @@ class ProductViewSet(SnippetViewSet):
         "brand",
         NumberColumn("variant_count", label="Variants", sort_key="variant_count"),
         ProductStatusColumn(),
+        ChannelReadinessColumn(),
         UpdatedAtColumn(label="Last edited"),
     ]
     filterset_class = ProductFilterSet
@@ -71,6 +74,7 @@ class ProductViewSet(SnippetViewSet):
                 heading="Images",
             ),
             ObjectList([FieldPanel("seo_title"), FieldPanel("seo_description")], heading="SEO"),
+            channels_tab(),
         ],
         base_form_class=ProductForm,
     )

@@ -102,12 +102,8 @@ def apparel_type() -> ProductType:
     size = choice_attribute("size", ["S", "M", "L"])
     color = AttributeFactory(code="color", name="Colour")
     material = AttributeFactory(code="material", name="Material")
-    for order, (attribute, role) in enumerate(
-        [(size, "variant"), (color, "variant"), (material, "product")]
-    ):
-        ProductTypeAttribute.objects.create(
-            product_type=product_type, attribute=attribute, role=role, sort_order=order
-        )
+    for order, (attribute, role) in enumerate([(size, "variant"), (color, "variant"), (material, "product")]):
+        ProductTypeAttribute.objects.create(product_type=product_type, attribute=attribute, role=role, sort_order=order)
     return product_type
 
 
@@ -201,25 +197,54 @@ def inline_formset_data(prefix: str, rows: list[dict], initial: int = 0) -> dict
 
 
 def variant_row(sku: str, **fields) -> dict:
-    row = {"sku": sku, "gtin": "", "mpn": "", "options": "", "weight": "", "weight_unit": "kg",
-           "price": "19.99", "currency": "USD", "compare_at_price": "", "active": "on"}
+    row = {
+        "sku": sku,
+        "gtin": "",
+        "mpn": "",
+        "options": "",
+        "weight": "",
+        "weight_unit": "kg",
+        "price": "19.99",
+        "currency": "USD",
+        "compare_at_price": "",
+        "active": "on",
+    }
     row.update(fields)
     return row
 
 
 def product_form_data(
-    *, title: str, slug: str, product_type, brand=None, categories=(), attributes: str = "",
-    variants: list[dict] = (), images: list[dict] = (), initial_variants: int = 0, **fields,
+    *,
+    title: str,
+    slug: str,
+    product_type,
+    brand=None,
+    categories=(),
+    attributes: str = "",
+    variants: list[dict] = (),
+    images: list[dict] = (),
+    initial_variants: int = 0,
+    **fields,
 ) -> dict:
     """The product editor's POST: every tab's fields and the variants/images inline formsets."""
     data = {
-        "title": title, "slug": slug, "brand": brand.pk if brand else "", "product_type": product_type.pk,
-        "categories": [category.pk for category in categories], "summary": "Short.",
-        "description": contentstate("Long."), "attributes": attributes, "seo_title": "", "seo_description": "",
-        "go_live_at": "", "expire_at": "",
+        "title": title,
+        "slug": slug,
+        "brand": brand.pk if brand else "",
+        "product_type": product_type.pk,
+        "categories": [category.pk for category in categories],
+        "summary": "Short.",
+        "description": contentstate("Long."),
+        "attributes": attributes,
+        "seo_title": "",
+        "seo_description": "",
+        "go_live_at": "",
+        "expire_at": "",
     }
     data |= inline_formset_data("variants", list(variants), initial=initial_variants)
     data |= inline_formset_data("images", list(images))
+    for channel_relation in ("channel_listings", "variant_listings", "channel_images", "translations"):
+        data |= inline_formset_data(channel_relation, [])  # the Channels tab, left empty
     data |= fields
     return data
 
@@ -228,13 +253,26 @@ def product_form_data_for(product: Product, **changes) -> dict:
     """The editor's POST for an existing product as its latest revision stands, with some fields changed."""
     current = product.get_latest_revision_as_object()
     variants = [
-        {"id": variant.pk, **variant_row(variant.sku, gtin=variant.gtin, price=variant.price,
-                                         currency=variant.currency, options=_lines(variant.options))}
+        {
+            "id": variant.pk,
+            **variant_row(
+                variant.sku,
+                gtin=variant.gtin,
+                price=variant.price,
+                currency=variant.currency,
+                options=_lines(variant.options),
+            ),
+        }
         for variant in current.variants.all()
     ]
     data = product_form_data(
-        title=current.title, slug=current.slug, product_type=current.product_type, brand=current.brand,
-        categories=current.categories.all(), attributes=_lines(current.attributes), variants=variants,
+        title=current.title,
+        slug=current.slug,
+        product_type=current.product_type,
+        brand=current.brand,
+        categories=current.categories.all(),
+        attributes=_lines(current.attributes),
+        variants=variants,
         initial_variants=len(variants),
     )
     data |= changes
@@ -246,3 +284,101 @@ def _lines(values: dict) -> str:
 
 
 # --- Channels (sales channels, listings, translations) ---
+
+from channels.models import (  # noqa: E402 (appended section)
+    Channel,
+    ProductListing,
+    ProductListingImage,
+    ProductTranslation,
+    VariantListing,
+)
+
+
+class ChannelFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Channel
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"channel-{n}")
+    name = factory.LazyAttribute(lambda channel: channel.code.replace("-", " ").title())
+    kind = Channel.Kind.STOREFRONT
+    currency = "USD"
+    default_locale = "en-US"
+    country = "US"
+    product_url_template = "https://shop.example.com/p/{slug}?sku={sku}"
+
+
+class ProductListingFactory(factory.django.DjangoModelFactory):
+    """A published listing of a product on a channel, without overrides."""
+
+    class Meta:
+        model = ProductListing
+
+    product = factory.SubFactory(ProductFactory)
+    channel = factory.SubFactory(ChannelFactory)
+    published = True
+
+
+class VariantListingFactory(factory.django.DjangoModelFactory):
+    """A channel price row for a variant (by SKU), in the channel's currency."""
+
+    class Meta:
+        model = VariantListing
+
+    channel = factory.SubFactory(ChannelFactory)
+    product = factory.LazyAttribute(lambda row: row.variant.product)
+    sku = factory.LazyAttribute(lambda row: row.variant.sku)
+    currency = factory.LazyAttribute(lambda row: row.channel.currency)
+    price = Decimal("24.99")
+    published = True
+
+    class Params:
+        variant = factory.SubFactory(VariantFactory)
+
+
+class ProductListingImageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProductListingImage
+
+    product = factory.SubFactory(ProductFactory)
+    channel = factory.SubFactory(ChannelFactory)
+    image = factory.SubFactory(ImageFactory)
+
+
+class ProductTranslationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProductTranslation
+
+    product = factory.SubFactory(ProductFactory)
+    locale = "de-DE"
+    title = "Ein Produkt"
+    summary = "Ein nützliches Ding."
+    description = "<p>Eine längere Beschreibung.</p>"
+
+
+def listed_product(channel: Channel, *, variants: int = 1, stock: int = 10, price: str = "24.99", **product_kwargs):
+    """A live product with a main image, `variants` variants with stock, listed and priced on `channel`."""
+    product = ProductFactory(**product_kwargs)
+    ProductImageFactory(product=product)
+    for _ in range(variants):
+        variant = VariantFactory(product=product)
+        if stock:
+            StockLevelFactory(variant=variant, on_hand=stock)
+        VariantListingFactory(variant=variant, channel=channel, price=Decimal(price))
+    ProductListingFactory(product=product, channel=channel)
+    return product
+
+
+# ---- orders ------------------------------------------------------------------------------------------
+
+
+class ShippingRateFactory(factory.django.DjangoModelFactory):
+    """A flat shipping rate of a channel (price in the channel's currency)."""
+
+    class Meta:
+        model = "orders.ShippingRate"
+
+    channel = factory.SubFactory(ChannelFactory)
+    code = factory.Sequence(lambda n: f"rate-{n}")
+    name = factory.LazyAttribute(lambda rate: rate.code.replace("-", " ").title())
+    price = Decimal("5.00")

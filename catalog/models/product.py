@@ -1,5 +1,7 @@
 """The product: a Wagtail snippet with drafts, revisions, locking, workflow, scheduling, preview, search."""
 
+import re
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
@@ -19,6 +21,8 @@ from wagtail.models import (
 from wagtail.search import index
 
 from catalog.fields import AttributeValuesField
+
+SKU_SEPARATORS = re.compile(r"[-_./]+")
 
 
 class ProductQuerySet(models.QuerySet):
@@ -62,9 +66,7 @@ class Product(
 ):
     title = models.CharField(max_length=255)
     slug = models.SlugField(max_length=255, unique=True, help_text="Used in storefront URLs.")
-    brand = models.ForeignKey(
-        "catalog.Brand", null=True, blank=True, on_delete=models.PROTECT, related_name="products"
-    )
+    brand = models.ForeignKey("catalog.Brand", null=True, blank=True, on_delete=models.PROTECT, related_name="products")
     categories = ParentalManyToManyField("catalog.Category", blank=True, related_name="products")
     product_type = models.ForeignKey("catalog.ProductType", on_delete=models.PROTECT, related_name="products")
     summary = models.TextField(blank=True, max_length=500, help_text="A short summary for listings and cards.")
@@ -84,8 +86,10 @@ class Product(
         index.AutocompleteField("title"),
         index.SearchField("summary"),
         index.SearchField("description"),
+        index.SearchField("attributes"),
         index.RelatedFields("brand", [index.SearchField("name", boost=2)]),
-        index.RelatedFields("variants", [index.SearchField("sku", boost=2), index.SearchField("gtin")]),
+        index.SearchField("sku_search_text", boost=2),
+        index.RelatedFields("variants", [index.SearchField("gtin")]),
         index.FilterField("brand"),
         index.FilterField("product_type"),
         index.FilterField("live"),
@@ -113,6 +117,11 @@ class Product(
         if errors:
             raise ValidationError({"attributes": [f"{code}: {message}" for code, message in errors.items()]})
         self.attributes = cleaned
+
+    def sku_search_text(self) -> str:
+        """Each SKU as written and split at its separators: PostgreSQL's search backend splits a query's
+        "MUG-350" into "MUG" and "350" while its parser indexes "-350", so both forms must be in the index."""
+        return " ".join(f"{variant.sku} {SKU_SEPARATORS.sub(' ', variant.sku)}" for variant in self.variants.all())
 
     @property
     def main_image(self):

@@ -23,9 +23,7 @@ class Variant(Orderable):
         "GTIN", max_length=14, blank=True, validators=[validate_gtin], help_text="EAN/UPC: 8, 12, 13 or 14 digits."
     )
     mpn = models.CharField("MPN", max_length=70, blank=True, help_text="Manufacturer part number.")
-    options = AttributeValuesField(
-        help_text="The values that tell this variant apart, one per line, e.g. “size: M”."
-    )
+    options = AttributeValuesField(help_text="The values that tell this variant apart, one per line, e.g. “size: M”.")
     weight = models.DecimalField(max_digits=10, decimal_places=3, null=True, blank=True)
     weight_unit = models.CharField(max_length=2, choices=WeightUnit.choices, default=WeightUnit.KG)
     price = models.DecimalField(max_digits=14, decimal_places=4, help_text="Base price, before channel prices.")

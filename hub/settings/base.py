@@ -24,6 +24,7 @@ INSTALLED_APPS = [
     "hub",
     "catalog",
     "channels",
+    "channels.feeds",
     "media",
     "orders",
     "wagtail.contrib.forms",
@@ -136,6 +137,9 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
+# Marketplace feeds: where the built files live, and the public base URL of image links in them.
+FEEDS_ROOT = Path(env_str("FEEDS_ROOT", str(VAR_DIR / "feeds")))
+FEEDS_BASE_URL = env_str("FEEDS_BASE_URL")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -158,6 +162,19 @@ WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp", "avif"]
 WAGTAILDOCS_EXTENSIONS = ["csv", "pdf", "txt", "xlsx"]
 WAGTAIL_WORKFLOW_ENABLED = True
 WAGTAILSNIPPETS_MENU_SHOW_ALL = False
+
+# Content API (/api/v1/): the rendition specs storefronts may ask for (`?image=`), nothing else is rendered.
+API_IMAGE_RENDITIONS = env_list(
+    "API_IMAGE_RENDITIONS",
+    ["fill-800x800|format-webp", "fill-400x400|format-webp", "max-1600x1600|format-webp", "fill-160x160"],
+)
+API_CACHE_MAX_AGE = env_int("API_CACHE_MAX_AGE", 60)  # seconds, the Cache-Control max-age of reads
+API_PREVIEW_MAX_AGE = env_int("API_PREVIEW_MAX_AGE", 3600)  # seconds a preview token is accepted
+API_KEY_CACHE_SECONDS = env_int("API_KEY_CACHE_SECONDS", 10)  # key → channel look-ups kept this long
+WAGTAIL_HEADLESS_PREVIEW = {
+    "CLIENT_URLS": {"default": env_str("PREVIEW_CLIENT_URL", "http://localhost:3000/preview")},
+    "ENFORCE_TRAILING_SLASH": False,
+}
 
 LOGGING = {
     "version": 1,

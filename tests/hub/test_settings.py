@@ -26,8 +26,7 @@ def test_defaults_are_sqlite_database_search_and_local_memory_cache():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == (
-        "django.db.backends.sqlite3 wagtail.search.backends.database "
-        "django.core.cache.backends.locmem.LocMemCache True"
+        "django.db.backends.sqlite3 wagtail.search.backends.database django.core.cache.backends.locmem.LocMemCache True"
     )
 
 

@@ -8,6 +8,7 @@ from typing import NamedTuple, TextIO
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from catalog.demo import load_catalog_demo, load_synthetic_products
+from channels.demo import load_channels_demo
 
 
 class DemoStep(NamedTuple):
@@ -18,6 +19,7 @@ class DemoStep(NamedTuple):
 # The demo, in order. Each app adds its own step here with one line, e.g. DemoStep("channels", load_channels_demo).
 DEMO_STEPS: list[DemoStep] = [
     DemoStep("catalog", load_catalog_demo),
+    DemoStep("channels", load_channels_demo),
 ]
 
 

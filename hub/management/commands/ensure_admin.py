@@ -31,7 +31,9 @@ class Command(BaseCommand):
         elif not password:
             password = self._recall(username) or "(unchanged; set DJANGO_SUPERUSER_PASSWORD to reset it)"
         port = env_str("PORT", "8000")
-        self.stdout.write(self.style.SUCCESS(f"Admin login: {username} / {password}  →  http://127.0.0.1:{port}/admin/"))
+        self.stdout.write(
+            self.style.SUCCESS(f"Admin login: {username} / {password}  →  http://127.0.0.1:{port}/admin/")
+        )
 
     def _remember(self, username: str, password: str) -> None:
         # A development convenience under var/ (never committed); production sets the variables instead.

@@ -1,0 +1,159 @@
+"""Resolved products (channels.resolved) to the JSON of channels.api.schemas, without another query.
+
+Plain dicts, built once and rendered by orjson: the schemas describe them and the schemathesis run checks
+that they agree.
+"""
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+from django.conf import settings
+from django.http import HttpRequest
+
+from channels.api.http import bad_request
+from channels.resolved import ResolvedImage, ResolvedProduct, ResolvedVariant
+from media.models import CustomRendition
+
+
+def image_specs(request: HttpRequest) -> tuple[str, ...]:
+    """The rendition specs asked for with ?image= (repeatable or comma-separated), each from the allowlist."""
+    specs: list[str] = []
+    for raw in request.GET.getlist("image"):
+        specs.extend(spec.strip() for spec in raw.split(",") if spec.strip())
+    allowed = settings.API_IMAGE_RENDITIONS
+    for spec in specs:
+        if spec not in allowed:
+            raise bad_request(f"Image spec “{spec[:80]}” is not offered; use one of: {', '.join(allowed)}.", "image")
+    return tuple(dict.fromkeys(specs))
+
+
+class ImageRenderer:
+    """Image JSON for one response; renditions of every image on it are fetched in one query."""
+
+    def __init__(self, request: HttpRequest, specs: Sequence[str]):
+        self.request = request
+        self.specs = tuple(specs)
+        self._loaded: set[int] = set()
+
+    def prepare(self, images: Iterable) -> None:
+        """Fetch existing renditions of these images (CustomImage instances) for the requested specs."""
+        if not self.specs:
+            return
+        pending = {image.pk: image for image in images if image is not None and image.pk not in self._loaded}
+        if not pending:
+            return
+        found: dict[int, list] = {pk: [] for pk in pending}
+        rows = CustomRendition.objects.filter(image_id__in=pending, filter_spec__in=self.specs)
+        for rendition in rows:
+            found[rendition.image_id].append(rendition)
+        for pk, image in pending.items():
+            image.prefetched_renditions = found[pk]
+            self._loaded.add(pk)
+
+    def image(self, image, role: str | None = None, alt_text: str | None = None) -> dict:
+        renditions = []
+        if self.specs:
+            if image.pk not in self._loaded:
+                self.prepare([image])
+            made = image.get_renditions(*self.specs)
+            for spec in self.specs:
+                rendition = made[spec]
+                renditions.append(
+                    {
+                        "spec": spec,
+                        "url": self.request.build_absolute_uri(rendition.url),
+                        "width": rendition.width,
+                        "height": rendition.height,
+                    }
+                )
+        return {
+            "id": image.pk,
+            "role": role,
+            "altText": alt_text if alt_text is not None else image.default_alt_text,
+            "width": image.width,
+            "height": image.height,
+            "url": self.request.build_absolute_uri(image.file.url),
+            "renditions": renditions,
+        }
+
+    def resolved(self, item: ResolvedImage) -> dict:
+        return self.image(item.image, item.role, item.alt_text)
+
+
+def _money(value) -> str | None:
+    return None if value is None else str(value)
+
+
+def variant_json(variant: ResolvedVariant) -> dict:
+    return {
+        "id": variant.id,
+        "sku": variant.sku,
+        "gtin": variant.gtin,
+        "mpn": variant.mpn,
+        "options": variant.options,
+        "weight": None if variant.weight is None else str(variant.weight),
+        "weightUnit": variant.weight_unit,
+        "currency": variant.currency,
+        "price": _money(variant.price),
+        "salePrice": _money(variant.sale_price),
+        "saleStart": variant.sale_start,
+        "saleEnd": variant.sale_end,
+        "unitPrice": _money(variant.unit_price),
+        "onSale": variant.on_sale,
+        "availability": variant.availability,
+        "availabilityDate": variant.availability_date,
+        "availableQuantity": variant.available_quantity,
+        "sellable": variant.sellable,
+        "url": variant.url,
+    }
+
+
+def product_json(product: ResolvedProduct, images: ImageRenderer) -> dict:
+    variants = [variant for variant in product.variants if variant.published]
+    prices = [variant.unit_price for variant in variants if variant.sellable and variant.unit_price is not None]
+    return {
+        "id": product.id,
+        "slug": product.slug,
+        "locale": product.locale,
+        "currency": product.currency,
+        "title": product.title,
+        "summary": product.summary,
+        "description": product.description,
+        "url": product.url,
+        "brand": _ref(product.brand),
+        "productType": _ref(product.product_type),
+        "categories": [
+            {
+                "id": category.id,
+                "name": category.name,
+                "slug": category.slug,
+                "breadcrumb": [_ref(crumb) for crumb in category.breadcrumb],
+            }
+            for category in product.categories
+        ],
+        "images": [images.resolved(image) for image in product.images],
+        "attributes": [
+            {"code": item.code, "name": item.name, "value": item.value, "unit": item.unit}
+            for item in product.attributes
+        ],
+        "availability": product.availability,
+        "priceFrom": _money(min(prices)) if prices else None,
+        "variants": [variant_json(variant) for variant in variants],
+        "updatedAt": product.updated_at,
+    }
+
+
+def products_json(products: Sequence[ResolvedProduct], images: ImageRenderer) -> list[dict]:
+    images.prepare(item.image for product in products for item in product.images)
+    return [product_json(product, images) for product in products]
+
+
+def _ref(item) -> dict | None:
+    if item is None:
+        return None
+    return {"id": item.id, "name": item.name, "slug": item.slug}
+
+
+def latest(values: Iterable[datetime | None]) -> datetime | None:
+    stamps = [value for value in values if value is not None]
+    return max(stamps) if stamps else None

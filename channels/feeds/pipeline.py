@@ -1,0 +1,229 @@
+"""The one feed pipeline: select a channel's items in chunks → resolve → check → serialize, atomically.
+
+Memory stays flat: products are read in primary-key order one chunk at a time (keyset pagination), each
+chunk resolved with `resolve_many` in the prefetch bundle's constant number of queries, checked with the
+channel's completeness rules, and streamed to a temporary file that replaces the feed only when complete.
+"""
+
+import logging
+import time
+import traceback
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from urllib.parse import urljoin
+
+from django.conf import settings
+from django.utils import timezone
+
+from channels.completeness import check_resolved
+from channels.feeds.formats import FeedFormat, get_format
+from channels.feeds.models import FeedBuild, FeedSettings
+from channels.feeds.serializers import FeedContext, FeedItem, serializer_for
+from channels.feeds.writer import atomic_output
+from channels.models import Channel
+from channels.resolved import ResolvedProduct
+from channels.resolver import resolve_many
+from channels.selectors import products_for_channel
+from media.models import CustomRendition
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_CHUNK_SIZE = 500
+IMAGE_SPEC = "max-1600x1600"  # large enough for Meta's 1024 recommendation, never upscaled
+MAX_DIAGNOSTICS = 1000  # item diagnostics kept per build; the reasons are counted in full
+
+ProgressCallback = Callable[[int, int], None]  # (products in the chunk, items written so far)
+
+
+def feeds_root() -> Path:
+    return Path(getattr(settings, "FEEDS_ROOT", None) or Path(settings.MEDIA_ROOT) / "feeds")
+
+
+def feed_path(channel: Channel, fmt: FeedFormat) -> Path:
+    return feeds_root() / channel.code / fmt.filename
+
+
+def public_base_url() -> str:
+    return getattr(settings, "FEEDS_BASE_URL", "") or settings.WAGTAILADMIN_BASE_URL
+
+
+@dataclass
+class BuildReport:
+    """What a run left out and why, kept small: the first items in full, every reason counted."""
+
+    skipped: int = 0
+    diagnostics: list[dict] = field(default_factory=list)
+    reasons: Counter = field(default_factory=Counter)
+    products_seen: int = 0
+
+    def skip(self, product: ResolvedProduct, sku: str, issues) -> None:
+        self.skipped += 1
+        for issue in issues:
+            self.reasons[f"{issue.field}: {issue.message}"] += 1
+            if len(self.diagnostics) < MAX_DIAGNOSTICS:
+                self.diagnostics.append(
+                    {
+                        "product": product.title,
+                        "productId": product.id,
+                        "sku": sku,
+                        "field": issue.field,
+                        "reason": issue.message,
+                    }
+                )
+
+    def as_json(self) -> dict:
+        return {
+            "items": self.diagnostics,
+            "reasons": dict(self.reasons.most_common()),
+            "omitted": max(sum(self.reasons.values()) - len(self.diagnostics), 0),
+        }
+
+
+def iter_chunks(channel: Channel, *, chunk_size: int, at: datetime) -> Iterator[list[ResolvedProduct]]:
+    """The channel's visible products, resolved, one chunk at a time (keyset pagination on the pk)."""
+    last_pk = 0
+    while True:
+        page = list(products_for_channel(channel, at=at).filter(pk__gt=last_pk).order_by("pk")[:chunk_size])
+        if not page:
+            return
+        last_pk = page[-1].pk
+        yield resolve_many(page, channel, at=at)
+        if len(page) < chunk_size:
+            return
+
+
+def image_urls(products: list[ResolvedProduct], base_url: str) -> dict[int, str]:
+    """Absolute rendition URLs by image id for a chunk: one query for the renditions that exist; the
+    missing ones are made once (and found by the next build)."""
+    images = {image.id: image.image for product in products for image in product.images if image.image is not None}
+    if not images:
+        return {}
+    urls: dict[int, str] = {}
+    for rendition in CustomRendition.objects.filter(image_id__in=list(images), filter_spec=IMAGE_SPEC):
+        urls.setdefault(rendition.image_id, rendition.url)
+    for image_id, image in images.items():
+        if image_id not in urls:
+            try:
+                urls[image_id] = image.get_rendition(IMAGE_SPEC).url
+            except Exception:  # a missing or unreadable source file: the item goes out without that image
+                logger.warning("No rendition for image %s", image_id, exc_info=True)
+    return {image_id: urljoin(base_url, url) for image_id, url in urls.items()}
+
+
+def iter_items(
+    channel: Channel,
+    report: BuildReport,
+    *,
+    chunk_size: int = DEFAULT_CHUNK_SIZE,
+    at: datetime | None = None,
+    on_chunk: ProgressCallback | None = None,
+) -> Iterator[FeedItem]:
+    """Each sellable variant of each visible product, unless completeness finds an error for it."""
+    at = at or timezone.now()
+    base_url = public_base_url()
+    written = 0
+    for products in iter_chunks(channel, chunk_size=chunk_size, at=at):
+        urls = image_urls(products, base_url)
+        for product in products:
+            report.products_seen += 1
+            sellable = product.sellable_variants
+            if not sellable:
+                continue
+            errors = check_resolved(product, channel).errors
+            product_errors = [issue for issue in errors if not issue.sku]
+            image_links = tuple(urls[image.id] for image in product.images if image.id in urls)
+            for variant in sellable:
+                item_errors = product_errors + [issue for issue in errors if issue.sku == variant.sku]
+                if item_errors:
+                    report.skip(product, variant.sku, item_errors)
+                    continue
+                written += 1
+                yield FeedItem(product=product, variant=variant, image_urls=image_links)
+        if on_chunk is not None:
+            on_chunk(len(products), written)
+
+
+def feed_settings_for(channel: Channel) -> FeedSettings:
+    feed_settings, _ = FeedSettings.objects.get_or_create(channel=channel)
+    return feed_settings
+
+
+def build_context(channel: Channel, feed_settings: FeedSettings, fmt: FeedFormat, at: datetime) -> FeedContext:
+    previous: frozenset[str] = frozenset()
+    if fmt.code == "amazon-json":
+        last = (
+            FeedBuild.objects.succeeded()
+            .filter(channel=channel, format=fmt.code)
+            .order_by("-started_at")
+            .values_list("skus", flat=True)
+            .first()
+        )
+        previous = frozenset(last or ())
+    home = channel.product_url(slug="", sku="", product_id="")
+    return FeedContext(
+        channel_code=channel.code,
+        channel_name=channel.name,
+        currency=channel.currency,
+        locale=channel.default_locale,
+        country=channel.country,
+        link=home.split("?")[0] if home else public_base_url(),
+        built_at=at,
+        amazon_seller_id=feed_settings.amazon_seller_id,
+        amazon_marketplace_id=feed_settings.marketplace_id,
+        previous_skus=previous,
+    )
+
+
+def build_feed(
+    channel: Channel,
+    format_code: str,
+    *,
+    output: Path | str | None = None,
+    trigger: str = "command",
+    chunk_size: int | None = None,
+    on_chunk: ProgressCallback | None = None,
+) -> FeedBuild:
+    """Build one feed of a channel and record the run; on failure the previous file stays and the error
+    is recorded on the build (and raised again)."""
+    fmt = get_format(format_code)
+    feed_settings = feed_settings_for(channel)
+    path = Path(output) if output else feed_path(channel, fmt)
+    at = timezone.now()
+    build = FeedBuild.objects.create(
+        channel=channel, format=fmt.code, trigger=trigger, started_at=at, file_path=str(path)
+    )
+    context = build_context(channel, feed_settings, fmt, at)
+    report = BuildReport()
+    started = time.monotonic()
+    try:
+        items = iter_items(
+            channel,
+            report,
+            chunk_size=chunk_size or getattr(settings, "FEEDS_CHUNK_SIZE", DEFAULT_CHUNK_SIZE),
+            at=at,
+            on_chunk=on_chunk,
+        )
+        with atomic_output(path, gzip_level=getattr(settings, "FEEDS_GZIP_LEVEL", 6)) as sink:
+            written = serializer_for(fmt.code).write(sink, items, context)
+    except Exception as exc:
+        build.status = FeedBuild.Status.FAILED
+        build.error = f"{type(exc).__name__}: {exc}\n\n{traceback.format_exc(limit=8)}"
+        build.items_skipped = report.skipped
+        build.diagnostics = report.as_json()
+        build.finished_at = timezone.now()
+        build.save()
+        logger.warning("Feed %s of %s failed after %.1fs: %s", fmt.code, channel.code, time.monotonic() - started, exc)
+        raise
+    build.status = FeedBuild.Status.SUCCEEDED
+    build.items_written = written
+    build.items_skipped = report.skipped
+    build.deletes_written = context.deletes_written
+    build.diagnostics = report.as_json()
+    build.file_size = path.stat().st_size
+    build.skus = context.written_skus if fmt.code == "amazon-json" else []
+    build.finished_at = timezone.now()
+    build.save()
+    return build

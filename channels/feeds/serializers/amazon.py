@@ -1,0 +1,146 @@
+"""Amazon Selling Partner API JSON_LISTINGS_FEED v2 (feeds.md §3, shared/specs/amazon/).
+
+One UPDATE message per SKU with the product type and attributes (each an array of objects carrying
+marketplace_id and, for texts, language_tag), then one DELETE per SKU of the previous build that left.
+"""
+
+import json
+from collections.abc import Iterable
+from typing import BinaryIO
+
+from channels.feeds.serializers.base import FeedContext, FeedItem, clean_text, plain_text, sale_applies
+
+MAX_MESSAGES = 25_000  # the schema's limit on messages per document
+DEFAULT_PRODUCT_TYPE = "PRODUCT"
+OTHER_IMAGES_MAX = 8
+CONDITION_TYPES = {"new": "new_new", "refurbished": "refurbished_refurbished", "used": "used_good"}
+WEIGHT_UNITS = {"g": "grams", "kg": "kilograms", "lb": "pounds", "oz": "ounces"}
+IDENTIFIER_TYPES = {8: "ean", 12: "upc", 13: "ean", 14: "gtin"}
+
+
+class TooManyMessages(ValueError):
+    pass
+
+
+def language_tag(locale: str) -> str:
+    """BCP 47 `en-US` as Amazon writes it: `en_US`."""
+    return locale.replace("-", "_")
+
+
+def _number(amount) -> float:
+    # JSON has one number type; Amazon reads value_with_tax as a decimal number. The amount is already
+    # rounded to the currency's minor unit, and repr() of that float prints exactly those digits.
+    return float(amount)
+
+
+def attributes(item: FeedItem, context: FeedContext) -> dict:
+    product, variant = item.product, item.variant
+    market = context.amazon_marketplace_id
+    tag = language_tag(product.locale)
+
+    def text(value: str) -> list[dict]:
+        return [{"value": value, "language_tag": tag, "marketplace_id": market}]
+
+    attrs: dict = {"item_name": text(clean_text(product.title).strip())}
+    if product.brand:
+        attrs["brand"] = text(clean_text(product.brand.name))
+    description = plain_text(product.description)
+    if description:
+        attrs["product_description"] = text(description[:2000])
+    summary = plain_text(product.summary)
+    if summary:
+        attrs["bullet_point"] = text(summary[:500])
+    if variant.gtin:
+        kind = IDENTIFIER_TYPES.get(len(variant.gtin), "gtin")
+        attrs["externally_assigned_product_identifier"] = [
+            {"type": kind, "value": variant.gtin, "marketplace_id": market}
+        ]
+    elif not product.identifier_exists:
+        attrs["supplier_declared_has_product_identifier_exemption"] = [{"value": True, "marketplace_id": market}]
+    if variant.mpn:
+        attrs["part_number"] = [{"value": clean_text(variant.mpn), "marketplace_id": market}]
+    condition = str(product.channel_attributes.get("condition") or "new")
+    attrs["condition_type"] = [{"value": CONDITION_TYPES.get(condition, "new_new"), "marketplace_id": market}]
+    for code in ("color", "size", "material"):
+        value = item.option(code)
+        if value:
+            attrs[code] = text(clean_text(value))
+    if variant.weight is not None:
+        attrs["item_package_weight"] = [
+            {
+                "value": float(variant.weight),
+                "unit": WEIGHT_UNITS.get(variant.weight_unit, variant.weight_unit),
+                "marketplace_id": market,
+            }
+        ]
+    if item.image_urls:
+        attrs["main_product_image_locator"] = [{"media_location": item.image_urls[0], "marketplace_id": market}]
+        for n, url in enumerate(item.image_urls[1 : 1 + OTHER_IMAGES_MAX], start=1):
+            attrs[f"other_product_image_locator_{n}"] = [{"media_location": url, "marketplace_id": market}]
+    offer: dict = {
+        "marketplace_id": market,
+        "currency": variant.currency,
+        "audience": "ALL",
+        "our_price": [{"schedule": [{"value_with_tax": _number(variant.price)}]}],
+    }
+    if sale_applies(variant, context.built_at):
+        schedule: dict = {"value_with_tax": _number(variant.sale_price)}
+        if variant.sale_start:
+            schedule["start_at"] = variant.sale_start.isoformat()
+        if variant.sale_end:
+            schedule["end_at"] = variant.sale_end.isoformat()
+        offer["discounted_price"] = [{"schedule": [schedule]}]
+    attrs["purchasable_offer"] = [offer]
+    quantity = variant.available_quantity if variant.availability != "out_of_stock" else 0
+    attrs["fulfillment_availability"] = [{"fulfillment_channel_code": "DEFAULT", "quantity": quantity}]
+    return attrs
+
+
+def message(message_id: int, item: FeedItem, context: FeedContext) -> dict:
+    return {
+        "messageId": message_id,
+        "sku": item.variant.sku,
+        "operationType": "UPDATE",
+        "productType": clean_text(item.product.channel_category).strip().upper() or DEFAULT_PRODUCT_TYPE,
+        "requirements": "LISTING",
+        "attributes": attributes(item, context),
+    }
+
+
+class AmazonJsonSerializer:
+    """The document is written as it goes: header, then each message, then the DELETEs."""
+
+    def write(self, sink: BinaryIO, items: Iterable[FeedItem], context: FeedContext) -> int:
+        header = {
+            "sellerId": context.amazon_seller_id,
+            "version": "2.0",
+            "issueLocale": language_tag(context.locale),
+        }
+        sink.write(b'{"header":' + json.dumps(header).encode() + b',"messages":[\n')
+        message_id = 0
+        written = context.written_skus
+        seen: set[str] = set()
+        for item in items:
+            message_id += 1
+            self._check_limit(message_id)
+            sink.write((b",\n" if message_id > 1 else b"") + json.dumps(message(message_id, item, context)).encode())
+            written.append(item.variant.sku)
+            seen.add(item.variant.sku)
+        count = message_id
+        for sku in sorted(context.previous_skus - seen):
+            message_id += 1
+            self._check_limit(message_id)
+            delete = {"messageId": message_id, "sku": sku, "operationType": "DELETE"}
+            sink.write((b",\n" if message_id > 1 else b"") + json.dumps(delete).encode())
+            context.deletes_written += 1
+        if message_id == 0:
+            raise ValueError("An Amazon listings feed needs at least one message; nothing to list or delete.")
+        sink.write(b"\n]}\n")
+        return count
+
+    @staticmethod
+    def _check_limit(message_id: int) -> None:
+        if message_id > MAX_MESSAGES:
+            raise TooManyMessages(
+                f"More than {MAX_MESSAGES} messages: Amazon takes at most {MAX_MESSAGES} per feed document."
+            )

@@ -1,0 +1,158 @@
+"""What every serializer shares: the item it writes, the build context, and value formatting.
+
+Serializers are fed plain values (resolved dataclasses and strings); they never query the database.
+"""
+
+import html
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any, BinaryIO, Protocol
+
+from catalog.money import format_amount
+from channels.resolved import ResolvedProduct, ResolvedVariant
+
+
+@dataclass(frozen=True, slots=True)
+class FeedItem:
+    """One line of a feed: a sellable variant of a visible product, with its images' absolute URLs."""
+
+    product: ResolvedProduct
+    variant: ResolvedVariant
+    image_urls: tuple[str, ...] = ()  # absolute rendition URLs, main image first
+
+    @property
+    def item_group_id(self) -> str:
+        """Shared by the variants of one product; never equal to a SKU-like id of a single item."""
+        return f"P{self.product.id}"
+
+    @property
+    def has_variants(self) -> bool:
+        return len(self.product.variants) > 1
+
+    @property
+    def link(self) -> str:
+        return self.variant.url or self.product.url
+
+    @property
+    def product_type_path(self) -> str:
+        return self.product.categories[0].path_text if self.product.categories else ""
+
+    def option(self, code: str) -> str:
+        """A variant-level fact (size, color …): channel attribute, else variant option, else product attribute."""
+        value = self.product.channel_attributes.get(code)
+        if value in (None, ""):
+            value = self.variant.options.get(code)
+        if value in (None, ""):
+            value = next((attribute.value for attribute in self.product.attributes if attribute.code == code), None)
+        return "" if value in (None, "") else str(value)
+
+
+@dataclass(slots=True)
+class FeedContext:
+    """Facts of the channel and of the run that a serializer needs besides the items."""
+
+    channel_code: str
+    channel_name: str
+    currency: str
+    locale: str  # BCP 47, e.g. en-US
+    country: str
+    link: str  # the storefront's home (RSS <channel><link>)
+    built_at: datetime
+    amazon_seller_id: str = ""
+    amazon_marketplace_id: str = ""
+    previous_skus: frozenset[str] = frozenset()  # Amazon: SKUs of the previous build
+    written_skus: list[str] = field(default_factory=list)  # Amazon: filled while writing
+    deletes_written: int = 0
+
+
+class Serializer(Protocol):
+    def write(self, sink: BinaryIO, items: Iterable[FeedItem], context: FeedContext) -> int:
+        """Write the whole document for `items`; return the number of items written."""
+
+
+# --- values -------------------------------------------------------------------------------------------------
+
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+_BLOCK_END = re.compile(r"<\s*(br\s*/?|/p|/li|/h[1-6]|/div|/ul|/ol|/dt|/dd)\s*>", re.IGNORECASE)
+_TAG = re.compile(r"<[^>]*>")
+_SPACES = re.compile(r"[ \t\r\f\v]+")
+_BLANK_LINES = re.compile(r"\s*\n\s*")
+
+
+def clean_text(value: Any) -> str:
+    """Text without the control characters XML 1.0 and most parsers reject."""
+    if value is None:
+        return ""
+    return _CONTROL.sub("", str(value))
+
+
+def plain_text(rich: str) -> str:
+    """Rich text (HTML) as plain text: block ends become line breaks, tags go, entities are decoded."""
+    if not rich:
+        return ""
+    if "<" not in rich and "&" not in rich:
+        return clean_text(rich).strip()
+    text = _BLOCK_END.sub("\n", rich)
+    text = html.unescape(_TAG.sub("", text))
+    text = _SPACES.sub(" ", clean_text(text).replace("\xa0", " "))
+    return _BLANK_LINES.sub("\n", text).strip()
+
+
+def one_line(value: str) -> str:
+    """For formats without quoting (Google TSV): tabs and line breaks become spaces."""
+    return _SPACES.sub(" ", value.replace("\n", " ").replace("\r", " ").replace("\t", " ")).strip()
+
+
+def truncate(value: str, limit: int) -> str:
+    return value if len(value) <= limit else value[: limit - 1].rstrip() + "…"
+
+
+def money(amount: Decimal | None, currency: str) -> str:
+    """Google and Meta price format: `12.00 USD` (dot decimal, the currency's minor unit, ISO code)."""
+    if amount is None:
+        return ""
+    return f"{format_amount(amount, currency)} {currency}"
+
+
+def iso_minute(moment: datetime, *, colon: bool) -> str:
+    """ISO 8601 to the minute with a numeric offset: `2026-02-24T13:00-0800` (Google) or `-08:00` (Meta)."""
+    text = moment.strftime("%Y-%m-%dT%H:%M%z")
+    if colon and len(text) > 5 and text[-5] in "+-":
+        text = f"{text[:-2]}:{text[-2:]}"
+    return text
+
+
+def sale_interval(variant: ResolvedVariant, now: datetime, *, colon: bool) -> str:
+    """`start/end` of the sale, or "" without a sale window (a sale price without one applies at once).
+
+    Google and Meta need both ends: a missing start is the build time, a missing end a year after the start.
+    """
+    if variant.sale_price is None or (variant.sale_start is None and variant.sale_end is None):
+        return ""
+    start = variant.sale_start or now.replace(second=0, microsecond=0)
+    end = variant.sale_end or start + timedelta(days=365)
+    return f"{iso_minute(start, colon=colon)}/{iso_minute(end, colon=colon)}"
+
+
+def sale_applies(variant: ResolvedVariant, now: datetime) -> bool:
+    """A sale price goes into a feed unless its window has already ended (future windows carry dates)."""
+    if variant.sale_price is None or variant.price is None:
+        return False
+    return variant.sale_end is None or variant.sale_end > now
+
+
+def weight(variant: ResolvedVariant) -> str:
+    """`1.5 kg`: the number without trailing zeros, then the unit (g, kg, lb, oz)."""
+    if variant.weight is None:
+        return ""
+    number = variant.weight.normalize()
+    text = f"{number:f}"
+    return f"{text} {variant.weight_unit}"
+
+
+def url_list_item(url: str) -> str:
+    """A URL inside a comma-separated list: commas must be encoded (feeds.md §1.1)."""
+    return url.replace(",", "%2C")

@@ -1,0 +1,132 @@
+"""Generic exports for any other marketplace: CSV and JSON Lines with the resolved fields (camelCase)."""
+
+import csv
+import io
+import json
+from collections.abc import Iterable
+from typing import BinaryIO
+
+from catalog.money import format_amount
+from channels.feeds.serializers.base import FeedContext, FeedItem, clean_text, plain_text
+
+
+def _amount(value, currency: str) -> str | None:
+    return format_amount(value, currency) if value is not None else None
+
+
+def _moment(value) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def record(item: FeedItem) -> dict:
+    """The item as our JSON writes it: camelCase, money as decimal strings with the currency beside them."""
+    product, variant = item.product, item.variant
+    currency = variant.currency
+    return {
+        "id": variant.sku,
+        "sku": variant.sku,
+        "itemGroupId": item.item_group_id,
+        "productId": product.id,
+        "slug": product.slug,
+        "title": clean_text(product.title),
+        "summary": plain_text(product.summary),
+        "description": plain_text(product.description),
+        "descriptionHtml": clean_text(product.description),
+        "brand": product.brand.name if product.brand else None,
+        "gtin": variant.gtin or None,
+        "mpn": variant.mpn or None,
+        "identifierExists": product.identifier_exists,
+        "options": variant.options,
+        "attributes": {attribute.code: attribute.value for attribute in product.attributes},
+        "channelAttributes": product.channel_attributes,
+        "channelCategory": product.channel_category or None,
+        "categories": [category.path_text for category in product.categories],
+        "currency": currency,
+        "price": _amount(variant.price, currency),
+        "salePrice": _amount(variant.sale_price, currency),
+        "saleStart": _moment(variant.sale_start),
+        "saleEnd": _moment(variant.sale_end),
+        "unitPrice": _amount(variant.unit_price, currency),
+        "availability": variant.availability,
+        "availabilityDate": _moment(variant.availability_date),
+        "quantity": variant.available_quantity,
+        "weight": f"{variant.weight.normalize():f}" if variant.weight is not None else None,
+        "weightUnit": variant.weight_unit if variant.weight is not None else None,
+        "link": item.link,
+        "imageLinks": list(item.image_urls),
+        "updatedAt": _moment(product.updated_at),
+    }
+
+
+CSV_COLUMNS = (
+    "id",
+    "itemGroupId",
+    "productId",
+    "title",
+    "summary",
+    "description",
+    "brand",
+    "gtin",
+    "mpn",
+    "currency",
+    "price",
+    "salePrice",
+    "saleStart",
+    "saleEnd",
+    "availability",
+    "availabilityDate",
+    "quantity",
+    "weight",
+    "weightUnit",
+    "link",
+    "imageLinks",
+    "categories",
+    "channelCategory",
+    "options",
+    "attributes",
+)
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return "|".join(str(part) for part in value)
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True) if value else ""
+    return str(value)
+
+
+class GenericCsvSerializer:
+    def write(self, sink: BinaryIO, items: Iterable[FeedItem], context: FeedContext) -> int:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, dialect="excel")
+        writer.writerow(CSV_COLUMNS)
+        count = 0
+        for item in items:
+            data = record(item)
+            writer.writerow([_cell(data[name]) for name in CSV_COLUMNS])
+            count += 1
+            if count % 512 == 0:
+                sink.write(buffer.getvalue().encode())
+                buffer.seek(0)
+                buffer.truncate()
+        sink.write(buffer.getvalue().encode())
+        return count
+
+
+class JsonLinesSerializer:
+    def write(self, sink: BinaryIO, items: Iterable[FeedItem], context: FeedContext) -> int:
+        count = 0
+        lines: list[str] = []
+        for item in items:
+            lines.append(json.dumps(record(item), ensure_ascii=False, default=str))
+            count += 1
+            if len(lines) >= 512:
+                sink.write(("\n".join(lines) + "\n").encode())
+                lines.clear()
+        if lines:
+            sink.write(("\n".join(lines) + "\n").encode())
+        return count

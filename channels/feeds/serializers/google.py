@@ -1,0 +1,167 @@
+"""Google Merchant Center: RSS 2.0 with the g: namespace, and the tab-separated text format (feeds.md §1)."""
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import BinaryIO
+
+from lxml import etree
+
+from channels.feeds.serializers.base import (
+    FeedContext,
+    FeedItem,
+    clean_text,
+    iso_minute,
+    money,
+    one_line,
+    plain_text,
+    sale_applies,
+    sale_interval,
+    truncate,
+    url_list_item,
+    weight,
+)
+
+G_NS = "http://base.google.com/ns/1.0"
+G = f"{{{G_NS}}}"
+
+ID_MAX = 50
+TITLE_MAX = 150
+DESCRIPTION_MAX = 5000
+BRAND_MAX = 70
+PRODUCT_TYPE_MAX = 750
+ADDITIONAL_IMAGES_MAX = 10
+APPAREL_TEXT = ("color", "size", "gender", "age_group", "material", "pattern", "size_system")
+
+# The columns of the text format, in order; the XML writes the same attributes where they have a value.
+COLUMNS = (
+    "id",
+    "title",
+    "description",
+    "link",
+    "image_link",
+    "additional_image_link",
+    "availability",
+    "availability_date",
+    "price",
+    "sale_price",
+    "sale_price_effective_date",
+    "condition",
+    "brand",
+    "gtin",
+    "mpn",
+    "identifier_exists",
+    "item_group_id",
+    "google_product_category",
+    "product_type",
+    *APPAREL_TEXT,
+    "shipping_weight",
+    "adult",
+    "is_bundle",
+    *(f"custom_label_{n}" for n in range(5)),
+)
+
+
+def _yes_no(value) -> str:
+    if value in (None, ""):
+        return ""
+    return "yes" if value is True or str(value).lower() in ("yes", "true", "1") else "no"
+
+
+def item_fields(item: FeedItem, now: datetime) -> dict[str, str | list[str]]:
+    """The attributes of one item, by Google's names; empty values are left out by the writers."""
+    product, variant, currency = item.product, item.variant, item.product.currency
+    attributes = product.channel_attributes
+    fields: dict[str, str | list[str]] = {
+        "id": clean_text(variant.sku)[:ID_MAX],
+        "title": truncate(clean_text(product.title).strip(), TITLE_MAX),
+        "description": truncate(plain_text(product.description or product.summary), DESCRIPTION_MAX),
+        "link": item.link,
+        "image_link": item.image_urls[0] if item.image_urls else "",
+        "additional_image_link": list(item.image_urls[1 : 1 + ADDITIONAL_IMAGES_MAX]),
+        "availability": variant.availability,
+        "price": money(variant.price, currency),
+        "condition": str(attributes.get("condition") or "new"),
+        "brand": truncate(clean_text(product.brand.name), BRAND_MAX) if product.brand else "",
+        "gtin": variant.gtin,
+        "mpn": clean_text(variant.mpn),
+        "item_group_id": item.item_group_id if item.has_variants else "",
+        "google_product_category": clean_text(product.channel_category),
+        "product_type": truncate(clean_text(item.product_type_path), PRODUCT_TYPE_MAX),
+        "shipping_weight": weight(variant),
+    }
+    if variant.availability in ("preorder", "backorder") and variant.availability_date:
+        fields["availability_date"] = iso_minute(variant.availability_date, colon=False)
+    if sale_applies(variant, now):
+        fields["sale_price"] = money(variant.sale_price, currency)
+        fields["sale_price_effective_date"] = sale_interval(variant, now, colon=False)
+    if not product.identifier_exists:
+        fields["identifier_exists"] = "no"
+    for code in APPAREL_TEXT:
+        fields[code] = clean_text(item.option(code))
+    for code in ("adult", "is_bundle"):
+        fields[code] = _yes_no(attributes.get(code))
+    for n in range(5):
+        fields[f"custom_label_{n}"] = clean_text(attributes.get(f"custom_label_{n}", ""))
+    return fields
+
+
+class GoogleXmlSerializer:
+    """RSS 2.0: `<rss xmlns:g=…><channel>…<item><g:id>…</item></channel></rss>`, one element per value."""
+
+    def write(self, sink: BinaryIO, items: Iterable[FeedItem], context: FeedContext) -> int:
+        count = 0
+        with etree.xmlfile(sink, encoding="utf-8", buffered=True) as xf:
+            xf.write_declaration(standalone=None)
+            with xf.element("rss", version="2.0", nsmap={"g": G_NS}):
+                with xf.element("channel"):
+                    for name, text in (
+                        ("title", context.channel_name),
+                        ("link", context.link),
+                        ("description", f"Products of {context.channel_name}"),
+                    ):
+                        element = etree.Element(name)
+                        element.text = clean_text(text)
+                        xf.write(element)
+                    for item in items:
+                        self.write_item(xf, item, context.built_at)
+                        count += 1
+                        if count % 512 == 0:
+                            xf.flush()
+        return count
+
+    @staticmethod
+    def write_item(xf, item: FeedItem, now: datetime) -> None:
+        # Elements opened on the incremental writer inherit the root's g: declaration (a prebuilt
+        # element would repeat xmlns:g on every item).
+        with xf.element("item"):
+            for name, value in item_fields(item, now).items():
+                for text in value if isinstance(value, list) else (value,):
+                    if text:
+                        with xf.element(G + name):
+                            xf.write(text)
+
+
+class GoogleTsvSerializer:
+    """Tab-separated text: a header of attribute names, one item per line; no quoting, so no tabs or newlines
+    inside values; several values of one attribute comma-separated (commas in URLs encoded)."""
+
+    def write(self, sink: BinaryIO, items: Iterable[FeedItem], context: FeedContext) -> int:
+        count = 0
+        sink.write(("\t".join(COLUMNS) + "\n").encode())
+        lines: list[str] = []
+        for item in items:
+            fields = item_fields(item, context.built_at)
+            row = []
+            for name in COLUMNS:
+                value = fields.get(name, "")
+                if isinstance(value, list):
+                    value = ",".join(url_list_item(url) for url in value)
+                row.append(one_line(value) if value else "")
+            lines.append("\t".join(row))
+            count += 1
+            if len(lines) >= 512:
+                sink.write(("\n".join(lines) + "\n").encode())
+                lines.clear()
+        if lines:
+            sink.write(("\n".join(lines) + "\n").encode())
+        return count

@@ -1,0 +1,138 @@
+"""What the resolver returns: a product as one channel and locale see it. Plain frozen values, no queries.
+
+The content API, the feeds, cart pricing and completeness read these; none of them looks at listings,
+translations or stock rows directly.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from typing import Any, Literal
+
+Availability = Literal["in_stock", "out_of_stock", "preorder", "backorder"]
+Source = Literal["channel", "locale", "base", "none"]
+
+
+@dataclass(frozen=True, slots=True)
+class ResolvedBrand:
+    id: int
+    name: str
+    slug: str
+
+
+@dataclass(frozen=True, slots=True)
+class ResolvedProductType:
+    id: int
+    name: str
+    slug: str
+
+
+@dataclass(frozen=True, slots=True)
+class CategoryCrumb:
+    id: int
+    name: str
+    slug: str
+
+
+@dataclass(frozen=True, slots=True)
+class ResolvedCategory:
+    id: int
+    name: str
+    slug: str
+    breadcrumb: tuple[CategoryCrumb, ...]  # root first, ending with this category
+
+    @property
+    def path_text(self) -> str:
+        return " > ".join(crumb.name for crumb in self.breadcrumb)
+
+
+@dataclass(frozen=True, slots=True)
+class ResolvedImage:
+    id: int  # the image's id (media.CustomImage)
+    role: str  # main, additional, lifestyle, swatch
+    alt_text: str
+    width: int
+    height: int
+    # The image itself, so API and feeds can ask for renditions without another query.
+    image: Any = field(compare=False, repr=False, default=None)
+
+
+@dataclass(frozen=True, slots=True)
+class ResolvedAttribute:
+    code: str
+    name: str
+    value: Any
+    unit: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ResolvedVariant:
+    id: int | None  # None for a variant that exists only in a draft
+    sku: str
+    gtin: str
+    mpn: str
+    options: dict[str, Any]
+    weight: Decimal | None
+    weight_unit: str
+    currency: str  # the channel's currency, always
+    price: Decimal | None  # the channel price; None: no price row in the channel's currency
+    sale_price: Decimal | None
+    sale_start: datetime | None
+    sale_end: datetime | None
+    unit_price: Decimal | None  # the effective price at resolve time: sale price inside its window, else price
+    on_sale: bool
+    availability: Availability
+    availability_date: datetime | None
+    available_quantity: int  # on hand − reserved over all locations, never below 0
+    published: bool  # the variant's row on the channel exists and is published
+    sellable: bool  # product visible on the channel, variant published there, with a price in its currency
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class ResolvedProduct:
+    id: int | None
+    slug: str
+    channel_code: str
+    locale: str
+    currency: str
+    title: str
+    summary: str
+    description: str  # rich text (HTML)
+    sources: dict[str, Source]  # where title/summary/description came from: the fallback made visible
+    brand: ResolvedBrand | None
+    product_type: ResolvedProductType | None
+    categories: tuple[ResolvedCategory, ...]
+    images: tuple[ResolvedImage, ...]  # in the channel's order; the first is the main image
+    attributes: tuple[ResolvedAttribute, ...]
+    channel_attributes: dict[str, Any]  # condition, gender, identifier_exists … (listing, else product attribute)
+    channel_category: str
+    variants: tuple[ResolvedVariant, ...]  # the product's active variants, sellable or not
+    url: str
+    live: bool
+    listed: bool  # the product has a listing for the channel
+    published: bool  # … and it is published
+    available_from: datetime | None
+    available_until: datetime | None
+    visible: bool  # live, published on the channel and inside the window at resolve time
+    availability: Availability
+    updated_at: datetime | None
+
+    @property
+    def main_image(self) -> ResolvedImage | None:
+        return self.images[0] if self.images else None
+
+    @property
+    def identifier_exists(self) -> bool:
+        """False only when the listing says explicitly that the product has no GTIN/MPN."""
+        value = self.channel_attributes.get("identifier_exists", True)
+        if isinstance(value, str):  # imported rows may hold the word rather than the cleaned bool
+            return value.strip().lower() not in ("no", "false", "0")
+        return value is not False
+
+    @property
+    def sellable_variants(self) -> tuple[ResolvedVariant, ...]:
+        return tuple(variant for variant in self.variants if variant.sellable)
+
+    def variant(self, sku: str) -> ResolvedVariant | None:
+        return next((variant for variant in self.variants if variant.sku == sku), None)

@@ -1,0 +1,32 @@
+"""Background work for channels. Tasks take ids, work in batches and are safe to run twice."""
+
+from django.db import transaction
+from django_tasks import task
+
+from channels.models import Channel
+from channels.services import BATCH_SIZE, completeness_refresh_products, product_id_batches
+
+
+def schedule_channel_completeness(channel: Channel) -> None:
+    """Recompute a channel's completeness for every product in the background, once the change is committed."""
+    channel_id = channel.pk
+    transaction.on_commit(lambda: refresh_channel_completeness.enqueue(channel_id))
+
+
+@task()
+def refresh_channel_completeness(channel_id: int) -> int:
+    """Split the catalog into batches; each batch is its own task, so workers share a big catalog."""
+    batches = 0
+    for batch in product_id_batches(BATCH_SIZE):
+        refresh_completeness_batch.enqueue(channel_id, batch)
+        batches += 1
+    return batches
+
+
+@task()
+def refresh_completeness_batch(channel_id: int, product_ids: list[int]) -> int:
+    channel = Channel.objects.filter(pk=channel_id).first()
+    if channel is None:  # deleted meanwhile: its rows went with it
+        return 0
+    completeness_refresh_products(product_ids, [channel])
+    return len(product_ids)

@@ -1,0 +1,432 @@
+"""The order API under /api-order/: carts, checkout and orders. Views parse, call a service, respond.
+
+One NinjaAPI with one router; errors go through hub.api_errors (the checkout's errors also carry
+`"checkoutComplete": false`, as its contract says). The channel comes from the API key.
+"""
+
+import json
+from decimal import Decimal
+from typing import Annotated, Any
+
+import orjson
+from django.http import HttpRequest
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
+from ninja import Body, Header, NinjaAPI, Path, Router, Status
+from ninja.parser import Parser
+from ninja.renderers import BaseRenderer
+from ninja.security import APIKeyHeader
+
+from catalog.money import format_amount
+from channels.api_keys import api_key_authenticate, raw_key_from_request
+from channels.models import ApiKey, Channel
+from hub.api_errors import ApiError, ErrorDetail, ErrorResponse, register_exception_handlers
+from orders import services
+from orders.checkout import CheckoutRequest, PaymentInput, checkout_complete
+from orders.exceptions import OrderError
+from orders.idempotency import request_fingerprint
+from orders.models import Cart, Order
+from orders.payments.cards import CardDetails, parse_expiry
+from orders.schemas import (
+    AddressIn,
+    CartCreateIn,
+    CartOut,
+    CheckoutErrorOut,
+    CheckoutIn,
+    CheckoutOut,
+    LineAddIn,
+    LineItemOut,
+    LineUpdateIn,
+    OrderOut,
+    ShipToIn,
+    ShipToOut,
+    TotalsOut,
+)
+from orders.selectors import PricedCart, cart_get, cart_price, order_get
+
+CHECKOUT_URL_NAMES = {"checkout", "checkout_alias"}
+
+# The contract's status for each error code.
+STATUS_BY_CODE = {
+    "invalid_request": 400,
+    "cart_not_found": 404,
+    "order_not_found": 404,
+    "line_item_not_found": 404,
+    "cart_already_checked_out": 409,
+    "out_of_stock": 409,
+    "idempotency_key_in_use": 409,
+    "card_expired": 402,
+    "payment_declined": 402,
+}
+DEFAULT_ERROR_STATUS = 422
+
+
+class DecimalJSONParser(Parser):
+    """JSON numbers with a fraction become Decimal, never float (money must not pass through binary floats)."""
+
+    def parse_body(self, request: HttpRequest) -> Any:
+        return json.loads(request.body, parse_float=Decimal)
+
+
+class ORJSONRenderer(BaseRenderer):
+    media_type = "application/json"
+
+    def render(self, request: HttpRequest, data: Any, *, response_status: int) -> bytes:
+        return orjson.dumps(data, default=str)
+
+
+class ChannelApiKey(APIKeyHeader):
+    """The channel's API key, as `X-Api-Key: <key>` or `Authorization: Bearer <key>`."""
+
+    param_name = "X-Api-Key"
+
+    def _get_key(self, request: HttpRequest) -> str | None:
+        return raw_key_from_request(request)
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> ApiKey | None:
+        return api_key_authenticate(key)
+
+
+def _error_envelope(request: HttpRequest) -> dict[str, Any]:
+    url_name = getattr(getattr(request, "resolver_match", None), "url_name", None)
+    return {"checkoutComplete": False} if url_name in CHECKOUT_URL_NAMES else {}
+
+
+api = NinjaAPI(
+    title="Hub order API",
+    version="1.0.0",
+    description="Carts, checkout and orders for every sales channel (specs/checkout.md). "
+    "The checkout is also served at /api-order-checkout.",
+    urls_namespace="orders_api",
+    parser=DecimalJSONParser(),
+    renderer=ORJSONRenderer(),
+    openapi_url="/openapi.json",
+    docs_url="/docs",
+)
+register_exception_handlers(api, envelope=_error_envelope)
+router = Router(auth=ChannelApiKey(), by_alias=True)
+api.add_router("", router)
+
+_ERRORS = {400: ErrorResponse, 401: ErrorResponse}
+_CART_ERRORS = {**_ERRORS, 404: ErrorResponse, 409: ErrorResponse, 422: ErrorResponse}
+_CHECKOUT_ERRORS = {status: CheckoutErrorOut for status in (400, 401, 402, 404, 409, 422)}
+
+
+def _channel(request: HttpRequest) -> Channel:
+    return request.auth.channel
+
+
+def _api_error(error: OrderError) -> ApiError:
+    status = STATUS_BY_CODE.get(error.code, DEFAULT_ERROR_STATUS)
+    return ApiError(status, [ErrorDetail(code=p.code, message=p.message, field=p.field) for p in error.problems])
+
+
+def _open_cart(request: HttpRequest, cart_id: str) -> Cart:
+    cart = cart_get(_channel(request), cart_id)
+    if cart is None:
+        raise ApiError.single(404, "cart_not_found", f"No cart {cart_id} on this channel.", "cartId")
+    return cart
+
+
+def _cart_response(request: HttpRequest, cart_id: str) -> CartOut:
+    return _cart_out(cart_price(_open_cart(request, cart_id)))
+
+
+# ---- carts -------------------------------------------------------------------------------------------
+
+
+@router.post(
+    "/carts",
+    response={201: CartOut, **_ERRORS},
+    operation_id="cart_create",
+    url_name="cart_create",
+    summary="Create a cart for the key's channel",
+)
+def cart_create(request: HttpRequest, payload: Annotated[CartCreateIn | None, Body()] = None):
+    cart = services.cart_create(channel=_channel(request))
+    return Status(201, _cart_response(request, cart.cart_id))
+
+
+@router.get(
+    "/carts/{cartId}",
+    response={200: CartOut, **_CART_ERRORS},
+    operation_id="cart_get",
+    url_name="cart_get",
+    summary="A cart, priced for its channel now",
+)
+def cart_detail(request: HttpRequest, cart_id: str = Path(..., alias="cartId", max_length=64)):
+    return _cart_response(request, cart_id)
+
+
+@router.post(
+    "/carts/{cartId}/items",
+    response={201: CartOut, **_CART_ERRORS},
+    operation_id="cart_add_line",
+    url_name="cart_add_line",
+    summary="Add a line (the next lineItemId)",
+)
+def cart_add_line(request: HttpRequest, payload: LineAddIn, cart_id: str = Path(..., alias="cartId", max_length=64)):
+    cart = _open_cart(request, cart_id)
+    try:
+        services.cart_add_line(cart=cart, sku=payload.sku, quantity=payload.quantity, ship_to_id=payload.ship_to_id)
+    except OrderError as error:
+        raise _api_error(error)
+    return Status(201, _cart_response(request, cart_id))
+
+
+@router.patch(
+    "/carts/{cartId}/items/{lineItemId}",
+    response={200: CartOut, **_CART_ERRORS},
+    operation_id="cart_update_line",
+    url_name="cart_update_line",
+    summary="Change a line's quantity",
+)
+def cart_update_line(
+    request: HttpRequest,
+    payload: LineUpdateIn,
+    cart_id: str = Path(..., alias="cartId", max_length=64),
+    line_item_id: int = Path(..., alias="lineItemId", ge=1, le=2**31 - 1),
+):
+    cart = _open_cart(request, cart_id)
+    try:
+        services.cart_update_line(cart=cart, line_item_id=line_item_id, quantity=payload.quantity)
+    except OrderError as error:
+        raise _api_error(error)
+    return _cart_response(request, cart_id)
+
+
+@router.delete(
+    "/carts/{cartId}/items/{lineItemId}",
+    response={200: CartOut, **_CART_ERRORS},
+    operation_id="cart_remove_line",
+    url_name="cart_remove_line",
+    summary="Remove a line",
+)
+def cart_remove_line(
+    request: HttpRequest,
+    cart_id: str = Path(..., alias="cartId", max_length=64),
+    line_item_id: int = Path(..., alias="lineItemId", ge=1, le=2**31 - 1),
+):
+    cart = _open_cart(request, cart_id)
+    try:
+        services.cart_remove_line(cart=cart, line_item_id=line_item_id)
+    except OrderError as error:
+        raise _api_error(error)
+    return _cart_response(request, cart_id)
+
+
+@router.post(
+    "/carts/{cartId}/ship-tos",
+    response={201: CartOut, **_CART_ERRORS},
+    operation_id="cart_add_ship_to",
+    url_name="cart_add_ship_to",
+    summary="Add a ship-to group (address and shipping method)",
+)
+def cart_add_ship_to(request: HttpRequest, payload: ShipToIn, cart_id: str = Path(..., alias="cartId", max_length=64)):
+    cart = _open_cart(request, cart_id)
+    try:
+        services.cart_add_ship_to(cart=cart, address=_address(payload.address), shipping_method=payload.shipping_method)
+    except OrderError as error:
+        raise _api_error(error)
+    return Status(201, _cart_response(request, cart_id))
+
+
+# ---- checkout ----------------------------------------------------------------------------------------
+
+
+@router.post(
+    "/checkout",
+    response={200: CheckoutOut, **_CHECKOUT_ERRORS},
+    operation_id="checkout_complete",
+    url_name="checkout",
+    summary="Check out a cart (also at /api-order-checkout)",
+)
+@sensitive_post_parameters()
+@sensitive_variables()
+def checkout(
+    request: HttpRequest,
+    payload: CheckoutIn,
+    idempotency_key: str | None = Header(None, alias="Idempotency-Key", max_length=255),
+):
+    channel = _channel(request)
+    fingerprint = request_fingerprint(channel, request.body) if idempotency_key is not None else ""
+    try:
+        result = checkout_complete(
+            channel=channel,
+            request=_checkout_request(payload),
+            idempotency_key=idempotency_key,
+            fingerprint=fingerprint,
+        )
+    except OrderError as error:
+        raise _api_error(error)
+    return result.as_response()
+
+
+@sensitive_variables()
+def _checkout_request(payload: CheckoutIn) -> CheckoutRequest:
+    taxes = payload.estimated_tax
+    return CheckoutRequest(
+        cart_id=payload.cart_id,
+        customer_email=payload.customer_email,
+        customer_phone=payload.customer_phone_number.model_dump(by_alias=True)
+        if payload.customer_phone_number
+        else None,
+        payments=tuple(_payment_input(detail) for detail in payload.payment_details),
+        item_taxes=tuple((tax.line_item_id, tax.amount) for tax in taxes.items_taxes),
+        ship_to_taxes=tuple((tax.ship_to_id, tax.amount) for tax in taxes.ship_to_taxes),
+        ship_from=_address(payload.ship_from) if payload.ship_from else None,
+    )
+
+
+@sensitive_variables()
+def _payment_input(detail) -> PaymentInput:
+    transaction = detail.transaction_details
+    exp_month, exp_year = parse_expiry(transaction.exp_date)
+    card = CardDetails(
+        number=transaction.card_number.get_secret_value(),
+        cvv=transaction.cvv.get_secret_value(),
+        exp_month=exp_month,
+        exp_year=exp_year,
+        holder_name=transaction.card_holder_full_name,
+    )
+    return PaymentInput(
+        card=card,
+        card_identifier=detail.payment_identifier.card_identifier,
+        payment_type=transaction.payment_type,
+        payment_method=detail.payment_method,
+        payment_kind=detail.payment_kind,
+        amount=detail.amount,
+        currency=detail.currency,
+        conversion=detail.conversion,
+        bill_to=_address(detail.bill_to_address),
+    )
+
+
+# ---- orders ------------------------------------------------------------------------------------------
+
+
+@router.get(
+    "/orders/{orderId}",
+    response={200: OrderOut, **_ERRORS, 404: ErrorResponse},
+    operation_id="order_get",
+    url_name="order_get",
+    summary="An order placed by the key's channel",
+)
+def order_detail(request: HttpRequest, order_id: str = Path(..., alias="orderId", max_length=15)):
+    order = order_get(_channel(request), order_id)
+    if order is None:
+        raise ApiError.single(404, "order_not_found", f"No order {order_id} on this channel.", "orderId")
+    return _order_out(order)
+
+
+# ---- responses ---------------------------------------------------------------------------------------
+
+
+def _address(address: AddressIn) -> dict[str, Any]:
+    return address.model_dump(by_alias=True, exclude_none=True)
+
+
+def _money(amount: Decimal | None, currency: str) -> str | None:
+    return None if amount is None else format_amount(amount, currency)
+
+
+def _cart_out(priced: PricedCart) -> CartOut:
+    currency, cart, totals = priced.currency, priced.cart, priced.totals
+    return CartOut(
+        cart_id=cart.cart_id,
+        currency=currency,
+        status=cart.status,
+        line_items=[
+            LineItemOut(
+                line_item_id=line.line.line_item_id,
+                sku=line.line.sku,
+                title=line.title,
+                quantity=line.line.quantity,
+                unit_price=_money(line.unit_price, currency),
+                line_total=_money(line.line_total, currency),
+                ship_to_id=line.ship_to.ship_to_id if line.ship_to else None,
+                available=line.available,
+            )
+            for line in priced.lines
+        ],
+        ship_tos=[
+            ShipToOut(
+                ship_to_id=ship_to.ship_to_id,
+                address=ship_to.address,
+                shipping_method=ship_to.shipping_rate.code,
+                shipping_method_name=ship_to.shipping_rate.name,
+                shipping_price=format_amount(ship_to.shipping_rate.price, currency),
+            )
+            for ship_to in priced.ship_tos
+        ],
+        totals=TotalsOut(
+            subtotal=format_amount(totals.subtotal, currency),
+            shipping=format_amount(totals.shipping, currency),
+            discounts=format_amount(totals.discounts, currency),
+            amount_due_before_tax=format_amount(totals.amount_due_before_tax, currency),
+        ),
+    )
+
+
+def _order_out(order: Order) -> dict[str, Any]:
+    currency = order.currency
+    ship_tos = list(order.ship_tos.all())
+    return {
+        "order_id": order.order_id,
+        "status": order.status,
+        "currency": currency,
+        "customer_email": order.customer_email,
+        "customer_phone_number": order.customer_phone or None,
+        "billing_address": order.billing_address or None,
+        "ship_from": order.ship_from_address or None,
+        "ship_tos": [
+            {
+                "ship_to_id": ship_to.ship_to_id,
+                "address": ship_to.address,
+                "shipping_method": ship_to.shipping_method,
+                "shipping_price": format_amount(ship_to.shipping_price, currency),
+                "tax": format_amount(ship_to.tax, currency),
+            }
+            for ship_to in ship_tos
+        ],
+        "line_items": [
+            {
+                "line_item_id": line.line_item_id,
+                "sku": line.sku,
+                "title": line.title,
+                "options": line.options,
+                "quantity": line.quantity,
+                "unit_price": format_amount(line.unit_price, currency),
+                "discount": format_amount(line.discount, currency),
+                "line_total": format_amount(line.line_total, currency),
+                "tax": format_amount(line.tax, currency),
+                "ship_to_id": line.ship_to.ship_to_id if line.ship_to else None,
+            }
+            for line in order.lines.all()
+        ],
+        "payments": [
+            {
+                "payment_type": payment.method,
+                "brand": payment.brand,
+                "last_four": payment.last_four,
+                "exp_month": payment.exp_month,
+                "exp_year": payment.exp_year,
+                "holder_name": payment.holder_name,
+                "amount": format_amount(payment.amount, payment.currency),
+                "currency": payment.currency,
+                "status": payment.status,
+            }
+            for payment in order.payments.all()
+        ],
+        "totals": {
+            "subtotal": format_amount(order.subtotal, currency),
+            "shipping": format_amount(order.shipping_total, currency),
+            "discounts": format_amount(order.discount_total, currency),
+            "tax": format_amount(order.tax_total, currency),
+            "total": format_amount(order.total, currency),
+        },
+        "created_at": order.created_at,
+        "history": [
+            {"kind": event.kind, "message": event.message, "created_at": event.created_at}
+            for event in order.events.all()
+        ],
+    }

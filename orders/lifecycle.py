@@ -1,0 +1,130 @@
+"""The order status lifecycle: only the allowed transitions, each with its side effects called directly.
+
+placed → paid → fulfilled → shipped → delivered; placed and paid may be cancelled (reserved stock is
+released, authorizations voided, captures refunded); shipped and delivered orders may be refunded.
+Gateway calls happen before any stock row is locked.
+"""
+
+from django.db import transaction
+from django.utils import timezone
+
+from orders.exceptions import OrderError
+from orders.models import (
+    Order,
+    OrderEvent,
+    OrderPayment,
+    OrderStatus,
+    OutboxEvent,
+    PaymentStatus,
+    StockAllocation,
+)
+from orders.payments import GatewayError, gateway_named
+from orders.stock import Allocation, stock_fulfil, stock_release
+
+ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
+    OrderStatus.PLACED: frozenset({OrderStatus.PAID, OrderStatus.CANCELLED}),
+    OrderStatus.PAID: frozenset({OrderStatus.FULFILLED, OrderStatus.CANCELLED}),
+    OrderStatus.FULFILLED: frozenset({OrderStatus.SHIPPED}),
+    OrderStatus.SHIPPED: frozenset({OrderStatus.DELIVERED, OrderStatus.REFUNDED}),
+    OrderStatus.DELIVERED: frozenset({OrderStatus.REFUNDED}),
+    OrderStatus.CANCELLED: frozenset(),
+    OrderStatus.REFUNDED: frozenset(),
+}
+
+
+def allowed_transitions(order: Order) -> list[str]:
+    return [status for status in OrderStatus.values if status in ALLOWED_TRANSITIONS[order.status]]
+
+
+def order_transition(*, order: Order, to_status: str, user=None, note: str = "") -> Order:
+    """Move the order to `to_status` if the lifecycle allows it, or raise OrderError(invalid_transition)."""
+    with transaction.atomic():
+        locked = Order.objects.select_for_update().select_related("channel").get(pk=order.pk)
+        if to_status not in ALLOWED_TRANSITIONS.get(locked.status, ()):
+            raise OrderError.of(
+                "invalid_transition", f"An order that is {locked.status} cannot become {to_status}.", "status"
+            )
+        # Gateway first (the order row is locked, no stock row is), then the stock.
+        _settle_payments(locked, to_status)
+        _move_stock(locked, to_status)
+        _record(locked, to_status, user, note)
+    return locked
+
+
+def order_payments_captured(*, order: Order, payment_ids: list[int]) -> None:
+    """After checkout's captures: mark those payments captured, and the order paid when all of them are."""
+    with transaction.atomic():
+        OrderPayment.objects.filter(pk__in=payment_ids).update(status=PaymentStatus.CAPTURED, updated_at=timezone.now())
+        pending = OrderPayment.objects.filter(order=order).exclude(status=PaymentStatus.CAPTURED).exists()
+        if pending:
+            OrderEvent.objects.create(order=order, kind="capture_failed", message="A payment could not be captured.")
+            return
+        Order.objects.filter(pk=order.pk, status=OrderStatus.PLACED).update(
+            status=OrderStatus.PAID, updated_at=timezone.now()
+        )
+        order.status = OrderStatus.PAID
+        _record_event(order, OrderStatus.PAID, None, "Payments captured.")
+
+
+def _settle_payments(order: Order, to_status: str) -> None:
+    payments = list(order.payments.all())
+    for payment in payments:
+        action = _payment_action(payment.status, to_status)
+        if action is None:
+            continue
+        gateway = gateway_named(payment.gateway)
+        try:
+            if action == PaymentStatus.CAPTURED:
+                result = gateway.capture(
+                    reference=payment.gateway_reference, amount=payment.amount, currency=payment.currency
+                )
+            elif action == PaymentStatus.VOIDED:
+                result = gateway.void(reference=payment.gateway_reference)
+            else:
+                result = gateway.refund(
+                    reference=payment.gateway_reference, amount=payment.amount, currency=payment.currency
+                )
+        except GatewayError:
+            result = None
+        if result is None or not result.approved:
+            raise OrderError.of("payment_failed", f"The gateway refused to {action} payment …{payment.last_four}.")
+        payment.status = action
+        payment.save(update_fields=["status", "updated_at"])
+
+
+def _payment_action(payment_status: str, to_status: str) -> str | None:
+    if to_status == OrderStatus.PAID and payment_status == PaymentStatus.AUTHORIZED:
+        return PaymentStatus.CAPTURED
+    if to_status in (OrderStatus.CANCELLED, OrderStatus.REFUNDED):
+        if payment_status == PaymentStatus.AUTHORIZED:
+            return PaymentStatus.VOIDED
+        if payment_status == PaymentStatus.CAPTURED:
+            return PaymentStatus.REFUNDED
+    return None
+
+
+def _move_stock(order: Order, to_status: str) -> None:
+    if to_status not in (OrderStatus.CANCELLED, OrderStatus.FULFILLED):
+        return
+    rows = list(StockAllocation.objects.filter(line__order=order, released=False).select_related("line"))
+    allocations = [Allocation(row.line.variant_id or 0, row.stock_level_id, row.quantity) for row in rows]
+    if to_status == OrderStatus.CANCELLED:
+        stock_release(allocations)
+    else:
+        stock_fulfil(allocations)
+    StockAllocation.objects.filter(pk__in=[row.pk for row in rows]).update(released=True)
+
+
+def _record(order: Order, to_status: str, user, note: str) -> None:
+    order.status = to_status
+    order.save(update_fields=["status", "updated_at"])
+    _record_event(order, to_status, user, note)
+
+
+def _record_event(order: Order, to_status: str, user, note: str) -> None:
+    OrderEvent.objects.create(order=order, kind=to_status, message=note or f"Order {to_status}.", user=user)
+    OutboxEvent.objects.create(
+        topic=f"order.{to_status}",
+        key=order.order_id,
+        payload={"orderId": order.order_id, "status": to_status, "at": timezone.now().isoformat()},
+    )

@@ -1,0 +1,94 @@
+"""Stock reservation. Callers run these inside a transaction; rows are locked in primary-key order (so two
+checkouts never deadlock) and changed with F() expressions in one UPDATE whatever the number of rows."""
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from django.db import models
+from django.db.models import Case, F, Value, When
+from django.db.models.functions import Now
+
+from catalog.models import StockLevel
+from orders.exceptions import OutOfStock
+
+
+@dataclass(frozen=True, slots=True)
+class Allocation:
+    variant_id: int
+    stock_level_id: int
+    quantity: int
+
+
+def stock_reserve(demands: Mapping[int, int]) -> list[Allocation]:
+    """Reserve units per variant (reserved += n where on_hand − reserved ≥ n), or raise OutOfStock.
+
+    Must run inside transaction.atomic(): the rows stay locked until it commits.
+    """
+    levels = list(StockLevel.objects.select_for_update().filter(variant_id__in=list(demands)).order_by("pk"))
+    by_variant: dict[int, list[StockLevel]] = defaultdict(list)
+    for level in levels:
+        by_variant[level.variant_id].append(level)
+    allocations: list[Allocation] = []
+    shortages: dict[int, tuple[int, int]] = {}
+    for variant_id, wanted in demands.items():
+        rows = by_variant.get(variant_id, [])
+        available = sum(max(level.on_hand - level.reserved, 0) for level in rows)
+        if available < wanted:
+            shortages[variant_id] = (wanted, available)
+            continue
+        allocations.extend(_allocate(variant_id, wanted, rows))
+    if shortages:
+        raise OutOfStock(shortages)
+    _add(allocations, reserved=1)
+    return allocations
+
+
+def stock_release(allocations: Iterable[Allocation]) -> None:
+    """Give reserved units back (a cancelled order)."""
+    _add(_locked(allocations), reserved=-1)
+
+
+def stock_fulfil(allocations: Iterable[Allocation]) -> None:
+    """Reserved units leave the warehouse: on_hand and reserved both go down."""
+    _add(_locked(allocations), reserved=-1, on_hand=-1)
+
+
+def _allocate(variant_id: int, wanted: int, rows: list[StockLevel]) -> list[Allocation]:
+    """Fill from the lowest-id location first; a line may span locations."""
+    result = []
+    for level in rows:
+        take = min(wanted, max(level.on_hand - level.reserved, 0))
+        if take:
+            result.append(Allocation(variant_id=variant_id, stock_level_id=level.pk, quantity=take))
+            wanted -= take
+        if not wanted:
+            break
+    return result
+
+
+def _locked(allocations: Iterable[Allocation]) -> list[Allocation]:
+    allocations = list(allocations)
+    ids = sorted({allocation.stock_level_id for allocation in allocations})
+    list(StockLevel.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk", flat=True))
+    return allocations
+
+
+def _add(allocations: list[Allocation], *, reserved: int = 0, on_hand: int = 0) -> None:
+    """One UPDATE for all rows: column = column + sign × (the row's quantity)."""
+    if not allocations:
+        return
+    per_level: dict[int, int] = defaultdict(int)
+    for allocation in allocations:
+        per_level[allocation.stock_level_id] += allocation.quantity
+    delta = Case(
+        *(When(pk=pk, then=Value(quantity)) for pk, quantity in per_level.items()),
+        default=Value(0),
+        output_field=models.IntegerField(),
+    )
+    changes: dict = {"updated_at": Now()}
+    if reserved:
+        changes["reserved"] = F("reserved") + delta * reserved
+    if on_hand:
+        changes["on_hand"] = F("on_hand") + delta * on_hand
+    StockLevel.objects.filter(pk__in=list(per_level)).update(**changes)

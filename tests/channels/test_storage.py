@@ -1,0 +1,109 @@
+from decimal import Decimal
+
+import pytest
+
+from catalog.models import Product
+from channels.models import ChannelCompleteness, ProductListing
+from channels.services import completeness_refresh_channel, completeness_refresh_product
+from tests.factories import BrandFactory, ChannelFactory, listed_product
+
+pytestmark = pytest.mark.django_db
+
+
+def stored(product, channel):
+    return ChannelCompleteness.objects.filter(product=product, channel=channel).first()
+
+
+def test_refresh_stores_completeness_for_listed_channels_only():
+    google = ChannelFactory(code="google-us", kind="google")
+    unlisted = ChannelFactory(code="web")
+    product = listed_product(google, brand=None)
+
+    completeness_refresh_product(product)
+
+    row = stored(product, google)
+    assert (row.error_count, row.percent < 100) == (1, True)
+    assert [issue["field"] for issue in row.issues if issue["severity"] == "error"] == ["brand"]
+    assert stored(product, unlisted) is None
+
+
+def test_publishing_stores_the_new_completeness():
+    # given a live product not ready for Google (no brand)
+    google = ChannelFactory(code="google-us", kind="google")
+    product = listed_product(google, brand=None)
+    product.save_revision().publish()
+    assert stored(product, google).error_count == 1
+
+    # when a draft gives it a brand and is published
+    draft = Product.objects.get(pk=product.pk)
+    draft.brand = BrandFactory()
+    draft.save_revision().publish()
+
+    # then the published signal stored the new result
+    assert (stored(product, google).error_count, stored(product, google).percent) == (0, 100)
+
+
+def test_a_saved_draft_counts_for_the_stored_completeness():
+    google = ChannelFactory(code="google-us", kind="google")
+    product = listed_product(google)
+    product.save_revision().publish()
+    completeness_refresh_product(product)
+    assert stored(product, google).error_count == 0
+
+    draft = product.get_latest_revision_as_object()
+    draft.channel_listings.all()[0].title = "x" * 151
+    draft.save_revision()
+    completeness_refresh_product(Product.objects.get(pk=product.pk))
+
+    assert stored(product, google).error_count == 1
+    # the live listing is untouched
+    assert ProductListing.objects.get(product=product).title == ""
+
+
+def test_removing_a_listing_removes_its_stored_completeness():
+    google = ChannelFactory(code="google-us", kind="google")
+    product = listed_product(google)
+    completeness_refresh_product(product)
+
+    ProductListing.objects.filter(product=product).delete()
+    completeness_refresh_product(product)
+
+    assert stored(product, google) is None
+
+
+def test_a_rule_change_on_the_channel_recomputes_every_product(django_capture_on_commit_callbacks):
+    # given two products ready for a storefront
+    web = ChannelFactory(code="web")
+    products = [listed_product(web, summary="") for _ in range(2)]
+    for product in products:
+        completeness_refresh_product(product)
+    assert [stored(product, web).error_count for product in products] == [0, 0]
+
+    # when the channel starts requiring a summary (saved, committed; the task runs immediately in tests)
+    with django_capture_on_commit_callbacks(execute=True):
+        web.required_fields = ["summary"]
+        web.save()
+
+    # then every product's stored completeness says so
+    assert [stored(product, web).error_count for product in products] == [1, 1]
+    assert stored(products[0], web).issues[0]["field"] == "summary"
+
+
+def test_saving_a_channel_without_a_rule_change_recomputes_nothing(django_capture_on_commit_callbacks):
+    web = ChannelFactory(code="web")
+    web.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        web.name = "Web shop"
+        web.save()
+    assert callbacks == []
+
+
+def test_refresh_channel_works_in_batches():
+    web = ChannelFactory(code="web", currency="USD")
+    products = [listed_product(web, price="10.00") for _ in range(5)]
+
+    count = completeness_refresh_channel(web, batch_size=2)
+
+    assert count == 5
+    assert ChannelCompleteness.objects.filter(channel=web, error_count=0).count() == 5
+    assert Decimal(products[0].variant_listings.get().price) == Decimal("10.00")

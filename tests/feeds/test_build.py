@@ -1,0 +1,219 @@
+"""Building: atomic swap, query counts per chunk, the command, background rebuilds, the admin page."""
+
+import io
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from catalog.models import Brand, Product, ProductImage, ProductType, StockLevel, StockLocation, Variant
+from channels.feeds.formats import GOOGLE_XML
+from channels.feeds.models import FeedBuild, FeedSettings
+from channels.feeds.pipeline import build_feed, feed_path
+from channels.feeds.serializers import SERIALIZERS
+from channels.feeds.tasks import feeds_mark_dirty, rebuild_channel_feeds
+from channels.models import Channel, ProductListing, VariantListing
+from tests.factories import ChannelFactory, ImageFactory, make_gtin13
+from tests.feeds.conftest import catalog_for
+
+
+class ExplodingSerializer:
+    """Writes part of a document, then fails: what a bug in a serializer looks like."""
+
+    def write(self, sink, items, context):
+        sink.write(b"<?xml version='1.0'?><rss><channel><item>half")
+        next(iter(items))
+        raise RuntimeError("serializer bug")
+
+
+def test_a_failing_build_leaves_the_previous_file_and_records_the_error(google, monkeypatch):
+    catalog_for(google)
+    good = build_feed(google, "google-xml")
+    before = Path(good.file_path).read_bytes()
+    monkeypatch.setitem(SERIALIZERS, "google-xml", ExplodingSerializer)
+
+    with pytest.raises(RuntimeError, match="serializer bug"):
+        build_feed(google, "google-xml")
+
+    failed = FeedBuild.objects.filter(channel=google, format="google-xml").order_by("-started_at").first()
+    assert failed.status == FeedBuild.Status.FAILED and "serializer bug" in failed.error
+    assert failed.finished_at is not None and failed.file_size is None
+    path = feed_path(google, GOOGLE_XML)
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in path.parent.iterdir()) == ["products.xml", "products.xml.gz"]  # no temp files
+
+
+def bulk_catalog(channel: Channel, products: int, variants: int, start: int = 0) -> None:
+    """Many listed, priced, stocked products fast (bulk inserts; one shared image)."""
+    brand = Brand.objects.get_or_create(name="Bulk", slug="bulk")[0]
+    product_type = ProductType.objects.get_or_create(name="Bulk", slug="bulk")[0]
+    location = StockLocation.objects.get_or_create(code="bulk", defaults={"name": "Bulk"})[0]
+    image = ImageFactory()
+    made = Product.objects.bulk_create(
+        Product(
+            title=f"Bulk {n}",
+            slug=f"bulk-{n}",
+            brand=brand,
+            product_type=product_type,
+            description="<p>A bulk product with a description long enough.</p>",
+            live=True,
+        )
+        for n in range(start, start + products)
+    )
+    if not made[0].pk:  # backends that do not return ids from bulk inserts
+        made = list(Product.objects.filter(slug__startswith="bulk-").order_by("pk"))[-products:]
+    ProductImage.objects.bulk_create(ProductImage(product=p, image=image, role="main") for p in made)
+    ProductListing.objects.bulk_create(
+        ProductListing(product=p, channel=channel, attributes={"condition": "new"}) for p in made
+    )
+    rows = [
+        Variant(product=p, sku=f"B{start + i}-{v}", gtin=make_gtin13(10_000_000 + (start + i) * 10 + v), price=1)
+        for i, p in enumerate(made)
+        for v in range(variants)
+    ]
+    Variant.objects.bulk_create(rows)
+    saved = Variant.objects.filter(sku__in=[row.sku for row in rows]).select_related("product")
+    StockLevel.objects.bulk_create(StockLevel(variant=v, location=location, on_hand=3) for v in saved)
+    VariantListing.objects.bulk_create(
+        VariantListing(product=v.product, channel=channel, sku=v.sku, currency="USD", price=Decimal("9.99"))
+        for v in saved
+    )
+
+
+def queries_for(channel: Channel, chunk_size: int) -> tuple[int, int]:
+    with CaptureQueriesContext(connection) as captured:
+        build = build_feed(channel, "google-xml", chunk_size=chunk_size)
+    return len(captured.captured_queries), build.items_written
+
+
+def test_queries_grow_with_chunks_not_with_items(google):
+    bulk_catalog(google, products=100, variants=10)
+    build_feed(google, "google-xml")  # makes the shared image's rendition once
+    one_chunk, small_items = queries_for(google, chunk_size=2000)
+    two_chunks, _ = queries_for(google, chunk_size=60)  # 60 + 40 products
+    per_chunk = two_chunks - one_chunk
+    bulk_catalog(google, products=900, variants=10, start=100)
+
+    big_one_chunk, big_items = queries_for(google, chunk_size=2000)
+    big_four_chunks, _ = queries_for(google, chunk_size=300)  # 300 + 300 + 300 + 100 products
+
+    assert (small_items, big_items) == (1_000, 10_000)
+    assert 0 < per_chunk <= 15
+    assert big_one_chunk == one_chunk  # ten times the items in one chunk: the same queries
+    assert big_four_chunks == one_chunk + 3 * per_chunk
+
+
+def test_export_feed_command_writes_the_file_and_prints_a_summary(google, tmp_path):
+    catalog_for(google)
+    out, err = io.StringIO(), io.StringIO()
+    output = tmp_path / "out.xml"
+
+    call_command("export_feed", google.code, "--format", "google-xml", "--output", str(output), stdout=out, stderr=err)
+
+    assert output.exists() and output.read_bytes().startswith(b"<?xml")
+    summary = out.getvalue()
+    assert "google-xml: 4 items written, 1 skipped" in summary
+    assert "skipped 1 × images: A main image is missing." in summary
+    assert str(output) in summary
+
+
+def test_export_feed_command_builds_every_format_the_channel_publishes(google):
+    catalog_for(google)
+
+    call_command("export_feed", google.code, "--no-progress", stdout=io.StringIO())
+
+    assert set(FeedBuild.objects.filter(channel=google).values_list("format", flat=True)) == {
+        "google-xml",
+        "google-tsv",
+    }
+
+
+def test_export_feed_command_refuses_an_unknown_channel(db):
+    with pytest.raises(CommandError, match="No channel"):
+        call_command("export_feed", "nope", stdout=io.StringIO())
+
+
+def test_publishing_a_product_rebuilds_its_channels_feeds_once_after_commit(google, django_capture_on_commit_callbacks):
+    products = catalog_for(google)
+    product = products["single"]
+    product.title = "Renamed"
+    revision = product.save_revision()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        revision.publish()
+
+    builds = FeedBuild.objects.filter(channel=google, trigger="task")
+    assert sorted(builds.values_list("format", flat=True)) == ["google-tsv", "google-xml"]
+    assert b"Renamed" in feed_path(google, GOOGLE_XML).read_bytes()
+    assert FeedSettings.objects.get(channel=google).dirty_since is None
+
+
+def test_a_burst_of_changes_ends_in_one_rebuild(google, django_capture_on_commit_callbacks):
+    catalog_for(google)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        feeds_mark_dirty([google.pk])
+        feeds_mark_dirty([google.pk])
+        feeds_mark_dirty([google.pk])
+
+    assert FeedBuild.objects.filter(channel=google, format="google-xml").count() == 1
+
+
+def test_a_rebuild_task_superseded_by_a_newer_change_does_nothing(google):
+    feeds_mark_dirty([google.pk])  # no commit in this test: nothing runs
+    stale = "2000-01-01T00:00:00+00:00"
+
+    result = rebuild_channel_feeds.call(google.pk, stale)
+
+    assert result == "superseded by a newer change"
+    assert not FeedBuild.objects.exists()
+
+
+def test_admin_feed_page_shows_builds_and_diagnostics_and_rebuilds(google, superuser, client):
+    products = catalog_for(google)
+    build_feed(google, "google-xml")
+    client.force_login(superuser)
+
+    page = client.get(reverse("feeds_admin:channel", args=[google.code]))
+
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Google Merchant Center XML" in html and "No image" in html and "A main image is missing." in html
+    assert products["broken"].variants.get().sku in html
+    response = client.post(reverse("feeds_admin:rebuild", args=[google.code]), {"format": "google-tsv"})
+    assert response.status_code == 302
+    assert FeedBuild.objects.filter(channel=google, format="google-tsv", trigger="admin").count() == 1
+    download = client.get(reverse("feeds_admin:download", args=[google.code, "google-tsv"]))
+    assert download.status_code == 200 and b"".join(download.streaming_content).startswith(b"id\ttitle")
+    assert client.get(reverse("feeds_admin:index")).status_code == 200
+
+
+def test_admin_feed_page_is_refused_to_users_without_channel_permissions(google, client):
+    from tests.factories import UserFactory
+
+    user = UserFactory(is_staff=True)
+    client.force_login(user)
+
+    assert client.get(reverse("feeds_admin:channel", args=[google.code])).status_code in (302, 403)
+    assert client.post(reverse("feeds_admin:rebuild", args=[google.code])).status_code in (302, 403)
+    assert not FeedBuild.objects.exists()
+
+
+def test_a_new_token_is_shown_once_and_stored_hashed(google, superuser, client):
+    client.force_login(superuser)
+
+    response = client.post(reverse("feeds_admin:credentials", args=[google.code]), {"new_token": "1"}, follow=True)
+
+    settings_row = FeedSettings.objects.get(channel=google)
+    token = next(m.message for m in response.context["messages"]).rsplit(" ", 1)[-1]
+    assert token.startswith("feed_") and settings_row.check_token(token) and token not in settings_row.token_hash
+
+
+@pytest.fixture
+def other_channel(db):
+    return ChannelFactory(code="other", kind=Channel.Kind.STOREFRONT)

@@ -1,0 +1,266 @@
+"""Each format, parsed with a standard reader and checked item by item (the issue's "Correctness" list)."""
+
+import csv
+import io
+import json
+import re
+from pathlib import Path
+
+import jsonschema
+import pytest
+from lxml import etree
+
+from channels.feeds.pipeline import build_feed
+from channels.feeds.serializers.google import COLUMNS as GOOGLE_COLUMNS
+from channels.feeds.serializers.meta import COLUMNS as META_COLUMNS
+from channels.models import ProductListing, VariantListing
+from tests.feeds.conftest import TRICKY_TITLE, catalog_for, expected_skus
+
+SPECS = Path("/work/shared/specs/amazon")
+G = "{http://base.google.com/ns/1.0}"
+PRICE = re.compile(r"^\d+\.\d{2} USD$")
+GOOGLE_INTERVAL = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d[+-]\d{4}/\d{4}-\d\d-\d\dT\d\d:\d\d[+-]\d{4}$")
+META_INTERVAL = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d[+-]\d\d:\d\d/\d{4}-\d\d-\d\dT\d\d:\d\d[+-]\d\d:\d\d$")
+PLAIN_DESCRIPTION = 'Line one & "two" <three>\nSecond line: naïve café, 東京'
+
+
+def read(build) -> bytes:
+    return Path(build.file_path).read_bytes()
+
+
+def google_items(build) -> dict[str, dict[str, list[str]]]:
+    root = etree.fromstring(read(build))
+    assert root.tag == "rss" and root.get("version") == "2.0"
+    assert root.nsmap["g"] == "http://base.google.com/ns/1.0"
+    channel = root.find("channel")
+    assert channel.findtext("title") and channel.findtext("link") and channel.findtext("description")
+    items = {}
+    for element in channel.findall("item"):
+        fields: dict[str, list[str]] = {}
+        for child in element:
+            assert child.tag.startswith(G), f"{child.tag} lacks the g: namespace"
+            fields.setdefault(child.tag[len(G) :], []).append(child.text)
+        items[fields["id"][0]] = fields
+    return items
+
+
+def test_google_xml_lists_each_sellable_variant_with_required_attributes(google):
+    products = catalog_for(google)
+
+    build = build_feed(google, "google-xml")
+
+    items = google_items(build)
+    assert set(items) == expected_skus(products)
+    for fields in items.values():
+        for name in ("id", "title", "description", "link", "image_link", "availability", "price", "condition", "brand"):
+            assert len(fields[name]) == 1 and fields[name][0], name
+        assert fields["availability"][0] in ("in_stock", "out_of_stock", "preorder", "backorder")
+        assert fields["condition"][0] in ("new", "refurbished", "used")
+        assert PRICE.match(fields["price"][0])
+        assert len(fields["id"][0]) <= 50 and len(fields["title"][0]) <= 150
+        assert fields["link"][0].startswith("https://shop.example.com/p/")
+        assert fields["image_link"][0].startswith("https://hub.example.com/media/images/")
+        assert "gtin" in fields or "mpn" in fields or fields.get("identifier_exists") == ["no"]
+    first, second = products["first"].sku, products["second"].sku
+    assert items[first]["title"] == [TRICKY_TITLE]  # tab, &, <, quotes and non-ASCII intact
+    assert items[first]["description"] == [PLAIN_DESCRIPTION]
+    assert items[first]["item_group_id"] == items[second]["item_group_id"] == [f"P{products['tricky'].pk}"]
+    assert "item_group_id" not in items[products["single"].variants.get().sku]
+    assert items[first]["product_type"] == ["Apparel > Shirts"]
+    assert items[first]["price"] == ["24.99 USD"] and items[first]["sale_price"] == ["19.50 USD"]
+    assert GOOGLE_INTERVAL.match(items[first]["sale_price_effective_date"][0])
+    assert "sale_price" not in items[second]
+    assert items[first]["shipping_weight"] == ["0.5 kg"]
+    assert items[first]["size"] == ["M"] and items[second]["size"] == ["L"] and items[first]["color"] == ["Blue"]
+    single = items[products["single"].variants.get().sku]
+    assert single["price"] == ["5.00 USD"]
+    assert len(single["additional_image_link"]) == 1 and single["additional_image_link"] != single["image_link"]
+    assert b"xmlns:g" in read(build).split(b"<item>", 1)[0]  # declared once, on the root
+    assert read(build).count(b"xmlns:g") == 1
+
+
+def test_google_xml_reports_and_leaves_out_items_with_completeness_errors(google):
+    products = catalog_for(google)
+
+    build = build_feed(google, "google-xml")
+
+    broken_sku = products["broken"].variants.get().sku
+    assert broken_sku not in google_items(build)
+    assert build.items_skipped == 1
+    assert build.diagnostics["items"] == [
+        {
+            "product": "No image",
+            "productId": products["broken"].pk,
+            "sku": broken_sku,
+            "field": "images",
+            "reason": "A main image is missing.",
+        }
+    ]
+    assert build.diagnostics["reasons"] == {"images: A main image is missing.": 1}
+
+
+def test_google_xml_leaves_out_drafts_unpublished_listings_and_closed_windows(google):
+    products = catalog_for(google)
+
+    items = google_items(build_feed(google, "google-xml"))
+
+    for key in ("draft", "hidden", "future", "elsewhere"):
+        for variant in products[key].variants.all():
+            assert variant.sku not in items, key
+    assert products["unsold_variant"].sku not in items
+
+
+def test_google_xml_says_identifier_exists_no_only_when_the_listing_says_so(google):
+    products = catalog_for(google)
+    single = products["single"]
+    single.variants.update(gtin="")
+    ProductListing.objects.filter(product=single, channel=google).update(attributes={"identifier_exists": False})
+
+    items = google_items(build_feed(google, "google-xml"))
+
+    fields = items[single.variants.get().sku]
+    assert fields["identifier_exists"] == ["no"] and "gtin" not in fields
+    assert all("identifier_exists" not in other for sku, other in items.items() if sku != single.variants.get().sku)
+
+
+def test_google_tsv_has_one_line_per_item_without_tabs_or_newlines_inside_values(google):
+    products = catalog_for(google)
+
+    build = build_feed(google, "google-tsv")
+
+    text = read(build).decode("utf-8")
+    rows = list(csv.reader(io.StringIO(text), delimiter="\t", quoting=csv.QUOTE_NONE))
+    assert rows[0] == list(GOOGLE_COLUMNS)
+    assert all(len(row) == len(GOOGLE_COLUMNS) for row in rows)
+    items = {row[0]: dict(zip(GOOGLE_COLUMNS, row, strict=True)) for row in rows[1:]}
+    assert set(items) == expected_skus(products)
+    first = items[products["first"].sku]
+    assert first["title"] == TRICKY_TITLE.replace("\t", " ")
+    assert first["description"] == PLAIN_DESCRIPTION.replace("\n", " ")
+    assert first["price"] == "24.99 USD" and first["sale_price"] == "19.50 USD"
+    assert GOOGLE_INTERVAL.match(first["sale_price_effective_date"])
+    assert first["availability"] == "in_stock" and first["condition"] == "new"
+    assert first["item_group_id"] == f"P{products['tricky'].pk}"
+    assert first["product_type"] == "Apparel > Shirts"
+    single = items[products["single"].variants.get().sku]
+    assert single["additional_image_link"].startswith("https://hub.example.com/")
+    assert "," not in single["additional_image_link"]  # one extra image
+
+
+def test_meta_csv_uses_meta_columns_and_enums_and_round_trips_quotes_and_newlines(meta):
+    products = catalog_for(meta)
+
+    build = build_feed(meta, "meta-csv")
+
+    rows = list(csv.DictReader(io.StringIO(read(build).decode("utf-8"), newline="")))
+    assert list(rows[0].keys()) == list(META_COLUMNS)
+    items = {row["id"]: row for row in rows}
+    assert set(items) == expected_skus(products)
+    for row in rows:
+        for name in ("id", "title", "description", "availability", "condition", "price", "link", "image_link"):
+            assert row[name], name
+        assert row["availability"] in ("in stock", "out of stock", "preorder", "available for order")
+        assert row["condition"] == "new"
+        assert PRICE.match(row["price"])
+        assert len(row["title"]) <= 150
+    first = items[products["first"].sku]
+    assert first["title"] == TRICKY_TITLE
+    assert first["description"] == PLAIN_DESCRIPTION
+    assert first["availability"] == "in stock"
+    assert first["sale_price"] == "19.50 USD" and META_INTERVAL.match(first["sale_price_effective_date"])
+    assert first["item_group_id"] == items[products["second"].sku]["item_group_id"] == f"P{products['tricky'].pk}"
+    assert first["quantity_to_sell_on_facebook"] == "10"
+    assert products["broken"].variants.get().sku not in items
+    assert [row["field"] for row in build.diagnostics["items"]] == ["images"]
+
+
+def test_meta_csv_says_out_of_stock_with_a_space(meta):
+    products = catalog_for(meta)
+    products["single"].variants.get().stock_levels.update(on_hand=0)
+
+    rows = list(csv.DictReader(io.StringIO(read(build_feed(meta, "meta-csv")).decode("utf-8"), newline="")))
+
+    row = next(row for row in rows if row["id"] == products["single"].variants.get().sku)
+    assert row["availability"] == "out of stock" and row["quantity_to_sell_on_facebook"] == ""
+
+
+def amazon_document(build) -> dict:
+    document = json.loads(read(build))
+    schema = json.loads((SPECS / "listings-feed-schema-v2.json").read_text())
+    jsonschema.Draft7Validator(schema).validate(document)
+    return document
+
+
+def test_amazon_feed_is_valid_against_the_listings_feed_schema(amazon):
+    products = catalog_for(amazon)
+
+    build = build_feed(amazon, "amazon-json")
+
+    document = amazon_document(build)
+    assert document["header"] == {"sellerId": "A1SELLER", "version": "2.0", "issueLocale": "en_US"}
+    messages = {message["sku"]: message for message in document["messages"]}
+    assert set(messages) == expected_skus(products)
+    assert [message["messageId"] for message in document["messages"]] == list(range(1, len(messages) + 1))
+    first = messages[products["first"].sku]
+    assert first["operationType"] == "UPDATE" and first["productType"] == "LUGGAGE"
+    attributes = first["attributes"]
+    market = "ATVPDKIKX0DER"
+    assert attributes["item_name"] == [{"value": TRICKY_TITLE, "language_tag": "en_US", "marketplace_id": market}]
+    assert attributes["product_description"][0]["value"] == PLAIN_DESCRIPTION
+    assert attributes["condition_type"] == [{"value": "new_new", "marketplace_id": "ATVPDKIKX0DER"}]
+    assert attributes["externally_assigned_product_identifier"][0]["type"] == "ean"
+    offer = attributes["purchasable_offer"][0]
+    assert offer["currency"] == "USD" and offer["our_price"] == [{"schedule": [{"value_with_tax": 24.99}]}]
+    assert offer["discounted_price"][0]["schedule"][0]["value_with_tax"] == 19.5
+    assert attributes["fulfillment_availability"] == [{"fulfillment_channel_code": "DEFAULT", "quantity": 10}]
+    assert attributes["main_product_image_locator"][0]["media_location"].startswith("https://hub.example.com/")
+    assert attributes["item_package_weight"] == [{"value": 0.5, "unit": "kilograms", "marketplace_id": "ATVPDKIKX0DER"}]
+    assert build.skus == [message["sku"] for message in document["messages"]]
+
+
+def test_amazon_feed_deletes_skus_that_left_the_channel_since_the_previous_feed(amazon):
+    products = catalog_for(amazon)
+    build_feed(amazon, "amazon-json")
+    gone = products["single"].variants.get().sku
+    ProductListing.objects.filter(product=products["single"], channel=amazon).update(published=False)
+
+    build = build_feed(amazon, "amazon-json")
+
+    document = amazon_document(build)
+    deletes = [message for message in document["messages"] if message["operationType"] == "DELETE"]
+    assert deletes == [{"messageId": len(document["messages"]), "sku": gone, "operationType": "DELETE"}]
+    assert gone not in build.skus and build.deletes_written == 1
+    # The next feed does not delete it again.
+    again = amazon_document(build_feed(amazon, "amazon-json"))
+    assert all(message["operationType"] == "UPDATE" for message in again["messages"])
+
+
+def test_generic_csv_and_json_lines_carry_the_resolved_fields(marketplace):
+    products = catalog_for(marketplace)
+
+    csv_rows = list(csv.DictReader(io.StringIO(read(build_feed(marketplace, "csv")).decode("utf-8"), newline="")))
+    lines = read(build_feed(marketplace, "jsonl")).decode("utf-8").splitlines()
+
+    records = {record["sku"]: record for record in map(json.loads, lines)}
+    assert set(records) == {row["id"] for row in csv_rows} == expected_skus(products)
+    first = records[products["first"].sku]
+    assert first["title"] == TRICKY_TITLE and first["description"] == PLAIN_DESCRIPTION
+    assert first["price"] == "24.99" and first["salePrice"] == "19.50" and first["currency"] == "USD"
+    assert first["unitPrice"] == "19.50" and first["availability"] == "in_stock" and first["quantity"] == 10
+    assert first["categories"] == ["Apparel > Shirts"] and first["options"] == {"size": "M", "color": "Blue"}
+    assert first["weight"] == "0.5" and first["weightUnit"] == "kg"
+    row = next(row for row in csv_rows if row["id"] == products["first"].sku)
+    assert row["title"] == TRICKY_TITLE and row["description"] == PLAIN_DESCRIPTION and row["price"] == "24.99"
+
+
+@pytest.mark.parametrize("currency, expected", [("EUR", "24.99 EUR"), ("JPY", "25 JPY")])
+def test_prices_carry_the_channel_currency_and_its_minor_unit(google, currency, expected):
+    google.currency = currency
+    google.save()
+    products = catalog_for(google)
+    VariantListing.objects.filter(channel=google).update(currency=currency)
+    VariantListing.objects.filter(channel=google, sale_price__isnull=False).update(sale_price=None)
+
+    items = google_items(build_feed(google, "google-xml"))
+
+    assert items[products["second"].sku]["price"] == [expected]
