@@ -11,6 +11,8 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from catalog.models import Product
+from catalog.models.product import PREVIEW_MODES_HOOK, SERVE_PREVIEW_HOOK
+from channels.api.preview import serve_product_preview, storefront_preview_modes
 from channels.models import ApiKey, Channel
 from channels.selectors import readiness_by_channel
 from channels.services import completeness_refresh_product
@@ -114,3 +116,17 @@ def store_completeness_after_save(request, instance):
     ]
     if problems:
         messages.warning(request, "Published, but not ready for " + " · ".join(problems))
+
+
+@hooks.register(PREVIEW_MODES_HOOK)
+def storefront_preview_modes_for_products():
+    """One "Storefront: <channel>" preview mode per active storefront or POS channel."""
+    return [(code, f"Storefront: {name}") for code, name in storefront_preview_modes() if code]
+
+
+@hooks.register(SERVE_PREVIEW_HOOK)
+def serve_storefront_preview(product, request, mode_name):
+    """A storefront mode opens the channel's product URL with a preview token; the admin's own mode is ''."""
+    if not mode_name:
+        return None
+    return serve_product_preview(product, request, mode_name)

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils import timezone
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
+from wagtail import hooks
 from wagtail.fields import RichTextField
 from wagtail.models import (
     DraftStateMixin,
@@ -23,6 +24,9 @@ from wagtail.search import index
 from catalog.fields import AttributeValuesField
 
 SKU_SEPARATORS = re.compile(r"[-_./]+")
+# Wagtail hooks through which the channels app adds storefront previews without catalog importing it.
+PREVIEW_MODES_HOOK = "product_preview_modes"
+SERVE_PREVIEW_HOOK = "serve_product_preview"
 
 
 class ProductQuerySet(models.QuerySet):
@@ -130,6 +134,20 @@ class Product(
             if item.role == ProductImage.Role.MAIN:
                 return item.image
         return images[0].image if images else None
+
+    @property
+    def preview_modes(self):
+        """The admin's own preview first; the channels app adds one storefront mode per storefront channel."""
+        extra = [mode for hook in hooks.get_hooks(PREVIEW_MODES_HOOK) for mode in hook()]
+        return [("", "In the admin"), *extra]
+
+    def serve_preview(self, request, mode_name):
+        # A storefront mode opens that storefront with a signed preview token (see channels.api.preview).
+        for hook in hooks.get_hooks(SERVE_PREVIEW_HOOK):
+            response = hook(self, request, mode_name)
+            if response is not None:
+                return response
+        return super().serve_preview(request, mode_name)
 
     def get_preview_template(self, request, mode_name):
         return "catalog/product_preview.html"
