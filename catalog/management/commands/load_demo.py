@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from catalog.demo import load_catalog_demo, load_synthetic_products
 from channels.demo import load_channels_demo
+from hub.demo import load_pages_demo
 
 
 class DemoStep(NamedTuple):
@@ -20,6 +21,7 @@ class DemoStep(NamedTuple):
 DEMO_STEPS: list[DemoStep] = [
     DemoStep("catalog", load_catalog_demo),
     DemoStep("channels", load_channels_demo),
+    DemoStep("pages", load_pages_demo),
 ]
 
 
