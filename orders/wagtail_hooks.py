@@ -5,7 +5,7 @@ from django.urls import path
 from wagtail import hooks
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
-from orders.models import Order, ShippingRate
+from orders.models import Order, OutboxEvent, ShippingRate
 from orders.views import OrderDetailView, OrderStatusView
 
 EXPORT_FIELDS = [
@@ -37,6 +37,7 @@ class OrderViewSet(ModelViewSet):
     list_export = EXPORT_FIELDS
     export_filename = "orders"
     inspect_view_enabled = True
+    copy_view_enabled = False  # orders come from checkouts; the index must not offer "Copy"
     inspect_view_class = OrderDetailView
     ordering = ["-created_at"]
     form_fields = ["customer_email"]  # required by ModelViewSet; no add or edit view is routed
@@ -75,11 +76,36 @@ class ShippingRateViewSet(ModelViewSet):
     form_fields = ["channel", "code", "name", "price", "active"]
 
 
+class OutboxEventViewSet(ModelViewSet):
+    """The order events for other services: delivered or pending, and why pending (no webhook URL, failures)."""
+
+    model = OutboxEvent
+    name = "order_events"
+    icon = "resubmit"
+    menu_label = "Order events"
+    list_display = ["topic", "key", "delivery_state", "attempts", "created_at", "delivered_at"]
+    list_filter = ["topic", "delivered_at"]
+    search_fields = ["key"]
+    ordering = ["-id"]
+    inspect_view_enabled = True
+    copy_view_enabled = False
+    form_fields = ["topic"]  # required by ModelViewSet; no add or edit view is routed
+
+    def get_common_view_kwargs(self, **kwargs):
+        view_kwargs = super().get_common_view_kwargs(**kwargs)
+        view_kwargs.update(add_url_name=None, edit_url_name=None, delete_url_name=None, usage_url_name=None)
+        return view_kwargs
+
+    def get_urlpatterns(self):
+        kept = {"index", "index_results", "inspect"}
+        return [pattern for pattern in super().get_urlpatterns() if pattern.name in kept]
+
+
 class OrdersGroup(ModelViewSetGroup):
     menu_label = "Orders"
     menu_icon = "form"
     menu_order = 200
-    items = (OrderViewSet, ShippingRateViewSet)
+    items = (OrderViewSet, ShippingRateViewSet, OutboxEventViewSet)
 
 
 @hooks.register("register_admin_viewset")

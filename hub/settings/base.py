@@ -140,6 +140,8 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 # Marketplace feeds: where the built files live, and the public base URL of image links in them.
 FEEDS_ROOT = Path(env_str("FEEDS_ROOT", str(VAR_DIR / "feeds")))
 FEEDS_BASE_URL = env_str("FEEDS_BASE_URL")
+# Amazon takes at most 25,000 messages per JSON_LISTINGS_FEED document; a larger feed is a set of documents.
+FEEDS_AMAZON_MAX_MESSAGES = 25_000
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -161,6 +163,9 @@ WAGTAILIMAGES_MAX_IMAGE_PIXELS = env_int("IMAGE_MAX_PIXELS", 64_000_000)
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp", "avif"]
 WAGTAILDOCS_EXTENSIONS = ["csv", "pdf", "txt", "xlsx"]
 WAGTAIL_WORKFLOW_ENABLED = True
+# The admin makes no calls outside: no release check, no Gravatar (which would send hashes of staff e-mails).
+WAGTAIL_ENABLE_UPDATE_CHECK = False
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILSNIPPETS_MENU_SHOW_ALL = False
 
 # Content API (/api/v1/): the rendition specs storefronts may ask for (`?image=`), nothing else is rendered.
@@ -171,6 +176,12 @@ API_IMAGE_RENDITIONS = env_list(
 API_CACHE_MAX_AGE = env_int("API_CACHE_MAX_AGE", 60)  # seconds, the Cache-Control max-age of reads
 API_PREVIEW_MAX_AGE = env_int("API_PREVIEW_MAX_AGE", 3600)  # seconds a preview token is accepted
 API_KEY_CACHE_SECONDS = env_int("API_KEY_CACHE_SECONDS", 10)  # key → channel look-ups kept this long
+# Server-side cache of product reads, keyed by a catalog version every change moves (channels/api/cache.py).
+# On by default only with a shared cache (Redis), where a change made in one process reaches every other.
+API_RESPONSE_CACHE = env_bool("API_RESPONSE_CACHE", bool(REDIS_URL))
+API_RESPONSE_CACHE_SECONDS = env_int("API_RESPONSE_CACHE_SECONDS", 30)
+# Order events (order.created …) are POSTed here by orders.tasks.deliver_order_events; unset, they stay pending.
+ORDER_EVENTS_WEBHOOK_URL = env_str("ORDER_EVENTS_WEBHOOK_URL")
 WAGTAIL_HEADLESS_PREVIEW = {
     "CLIENT_URLS": {"default": env_str("PREVIEW_CLIENT_URL", "http://localhost:3000/preview")},
     "ENFORCE_TRAILING_SLASH": False,
@@ -181,7 +192,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    # django_tasks logs two INFO lines per task; with in-process tasks that buries everything else.
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "django_tasks": {"level": "WARNING"}},
 }
 
 if not DEBUG:
