@@ -32,8 +32,12 @@ production: migrate
 	DEBUG=0 $(BIN)/python manage.py collectstatic --noinput -v0
 	DEBUG=0 $(BIN)/gunicorn hub.wsgi:application --bind 127.0.0.1:$(PORT) --workers $${WEB_CONCURRENCY:-2}
 
+# Browser tests run against a live server in transactional tests; each file gets its own run (and test
+# database) because a live-server test that follows another transactional test finds the data of the
+# migrations flushed (pytest-django's serialized rollback does not restore it before its fixtures run).
 test: install
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -m "not browser" $(PYTEST_ARGS)
+	for file in tests/browser/test_*.py; do $(BIN)/python -m pytest "$$file" $(PYTEST_ARGS) || exit 1; done
 
 lint: install
 	$(BIN)/ruff check .

@@ -7,8 +7,13 @@ search, and two baselines through the same middleware: Wagtail's pages API v2 li
 product list's.
 
     .venv/bin/python bench/api.py                        # N = 10,000
-    .venv/bin/python bench/api.py --products 100000      # also the list's p50 at scale
+    .venv/bin/python bench/api.py --products 100000      # the same at 100,000, with the list's p50 ratio
+    .venv/bin/python bench/api.py --scale 100000         # 10,000, then the list alone at 100,000
     apt-get install -y wrk                               # Debian's wrk is needed
+
+List, detail and search are measured twice: with the server-side response cache (`API_RESPONSE_CACHE=1`,
+on the local Redis, as at scale; set BENCH_REDIS_URL to use another) and without it, every request
+running the whole read. The search index is built once (`update_index`) when the catalog lacks one.
 
 This module is also the benchmark's URLconf and WSGI entry point (`bench.api:application`).
 """
@@ -17,8 +22,11 @@ import argparse
 import json
 import os
 import re
+import secrets
 import shutil
 import signal
+import socket
+import statistics
 import subprocess
 import sys
 import time
@@ -27,10 +35,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DIR = ROOT / "var" / "bench"
-PORT = 8765
-BASE = f"http://127.0.0.1:{PORT}"
 SECRET = "bench-only-secret-key-not-for-production-0123456789"
 FLOOR_FILE = BENCH_DIR / "floor.json"
+SEARCH = "bottle"  # a word in about one synthetic title in six: 1,669 hits among 10,000 products
+PAGES = "wagtail pages API v2 (20, fields=*)"
+FLOOR = "floor (fixed JSON, same size)"
 
 # ---- the benchmark's URLconf and WSGI app (imported inside gunicorn) ------------------------------------
 
@@ -53,9 +62,17 @@ if os.environ.get("HUB_BENCH_WSGI"):
     def floor(request):
         return HttpResponse(_floor_body, content_type="application/json")
 
+    def nonce(request):  # proves to the driver that this very process answers on the port
+        return HttpResponse(os.environ.get("HUB_BENCH_NONCE", ""), content_type="text/plain")
+
     _pages_v2 = WagtailAPIRouter("wagtailapi")
     _pages_v2.register_endpoint("pages", PagesAPIViewSet)
-    urlpatterns = [path("api/v2/", _pages_v2.urls), path("bench/floor", floor), *hub_urlpatterns]
+    urlpatterns = [
+        path("api/v2/", _pages_v2.urls),
+        path("bench/floor", floor),
+        path("bench/nonce", nonce),
+        *hub_urlpatterns,
+    ]
 
     from django.core.wsgi import get_wsgi_application
 
@@ -93,6 +110,8 @@ root = Site.objects.get(is_default_site=True).root_page
 for n in range(20 - ContentPage.objects.count()):
     root.add_child(instance=ContentPage(title=f"Guide {n}", slug=f"bench-guide-{n}", intro="A guide " * 20))
 print(api_key_create(channel=web, name="bench")[1])
+from wagtail.search.models import IndexEntry
+print("INDEXED", IndexEntry.objects.filter(content_type__model="product").count(), Product.objects.count())
 """
 
 
@@ -122,7 +141,7 @@ def _ms(output: str, percentile: str) -> float:
     return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
 
-def prepare(products: int) -> tuple[dict[str, str], str]:
+def prepare(products: int, *, search: bool) -> tuple[dict[str, str], str]:
     BENCH_DIR.mkdir(parents=True, exist_ok=True)
     database = BENCH_DIR / f"api-{products}.sqlite3"
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{database}", "DJANGO_SETTINGS_MODULE": "hub.settings.base"}
@@ -136,85 +155,191 @@ def prepare(products: int) -> tuple[dict[str, str], str]:
         print(f"catalog of {products} products built in {time.perf_counter() - started:.0f} s", flush=True)
     output = run([python, "manage.py", "shell", "-c", SETUP], env)
     key = next(line for line in output.splitlines() if line.startswith("hub_"))  # the shell also prints a summary
+    counts = output.split("INDEXED ")[-1].split()
+    if search and int(counts[0]) < int(counts[1]):  # bulk-loaded products send no signals: index them once
+        started = time.perf_counter()
+        run([python, "manage.py", "update_index"], env)
+        print(f"search index of {products} products built in {time.perf_counter() - started:.0f} s", flush=True)
     return env, key
 
 
-def serve(env: dict[str, str]) -> subprocess.Popen:
-    env = {**env, "DEBUG": "0", "SECRET_KEY": SECRET, "ALLOWED_HOSTS": "127.0.0.1", "HUB_BENCH_WSGI": "1"}
-    server = subprocess.Popen(
-        [str(ROOT / ".venv" / "bin" / "gunicorn"), "-w", "2", "-b", f"127.0.0.1:{PORT}", "bench.api:application"],
-        env=env,
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(f"{BASE}/api/v1/openapi.json", timeout=1)  # noqa: S310 - local
-            return server
-        except OSError:
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Server:
+    """gunicorn on a free port of our own (a fixed port may be taken: another server's 401s are not ours)."""
+
+    def __init__(self, env: dict[str, str], **settings: str):
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.nonce = secrets.token_hex(8)
+        env = {**env, "DEBUG": "0", "SECRET_KEY": SECRET, "ALLOWED_HOSTS": "127.0.0.1", "HUB_BENCH_WSGI": "1"}
+        env |= {"HUB_BENCH_NONCE": self.nonce, **settings}
+        self.log = open(BENCH_DIR / "gunicorn.log", "a")  # noqa: SIM115 - closed in stop()
+        self.process = subprocess.Popen(
+            [
+                str(ROOT / ".venv" / "bin" / "gunicorn"),
+                "-w",
+                "2",
+                "-b",
+                f"127.0.0.1:{self.port}",
+                "bench.api:application",
+            ],
+            env=env,
+            cwd=ROOT,
+            stdout=self.log,
+            stderr=self.log,
+        )
+        for _ in range(150):
+            if self.process.poll() is not None:
+                raise SystemExit(f"gunicorn exited with {self.process.returncode}: see {BENCH_DIR / 'gunicorn.log'}")
+            try:
+                with urllib.request.urlopen(f"{self.base}/bench/nonce", timeout=1) as response:  # noqa: S310
+                    if response.read().decode() == self.nonce:
+                        return
+            except OSError:
+                pass
             time.sleep(0.2)
-    server.kill()
-    raise SystemExit("gunicorn did not start")
+        self.stop()
+        raise SystemExit("gunicorn did not start")
+
+    def stop(self) -> None:
+        self.process.send_signal(signal.SIGTERM)
+        self.process.wait(15)
+        self.log.close()
 
 
 def get(url: str, key: str) -> bytes:
     request = urllib.request.Request(url, headers={"Authorization": f"Bearer {key}"})  # noqa: S310 - local
-    with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 - local
+    with urllib.request.urlopen(request, timeout=120) as response:  # noqa: S310 - local
         return response.read()
 
 
-def measure(products: int, seconds: int, connections: int, only_list: bool = False) -> dict[str, tuple]:
-    env, key = prepare(products)
-    list_url = f"{BASE}/api/v1/products?pageSize=20&image=fill-400x400|format-webp"
-    server = serve(env)
+LIST = "/api/v1/products?pageSize=20&image=fill-400x400|format-webp"
+
+
+def measure(products: int, seconds: int, connections: int, rounds: int, only_list: bool = False) -> dict:
+    """Every scenario `rounds` times, interleaved, so a change of the machine's load hits all of them alike."""
+    env, key = prepare(products, search=not only_list)
+    redis = {"REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/9")}
+    cached = Server(env, API_RESPONSE_CACHE="1", **redis)
+    uncached = Server(env, API_RESPONSE_CACHE="0", **redis)
     try:
-        body = get(list_url, key)  # also renders the renditions once
+        body = get(cached.base + LIST, key)  # also renders the renditions once
         FLOOR_FILE.write_bytes(body)
         slug = json.loads(body)["items"][0]["slug"]
-        urls = {"product list (20)": list_url}
+        paths = {"list": LIST}
         if not only_list:
-            urls |= {
-                "product detail": f"{BASE}/api/v1/products/by-slug/{slug}?image=fill-400x400|format-webp",
-                "search (q=shirt)": f"{BASE}/api/v1/products?q=shirt&pageSize=20",
-                "wagtail pages API v2 (20, fields=*)": f"{BASE}/api/v2/pages/?fields=*&limit=20",
-                "floor (fixed JSON, same size)": f"{BASE}/bench/floor",
+            paths |= {
+                "detail": f"/api/v1/products/by-slug/{slug}?image=fill-400x400|format-webp",
+                "search": f"/api/v1/products?q={SEARCH}&pageSize=20",
             }
-        server.send_signal(signal.SIGTERM)  # restart so the floor view reads the body written above
-        server.wait(10)
-        server = serve(env)
-        for url in urls.values():
-            get(url, key)  # warm up
-        return {name: wrk(url, key, seconds, connections) for name, url in urls.items()}
+        scenarios = {f"{name} (uncached)": uncached.base + path for name, path in paths.items()}
+        if not only_list:
+            uncached.stop()  # restart it so that its floor view serves the body written above
+            uncached = Server(env, API_RESPONSE_CACHE="0", **redis)
+            scenarios = {f"{name} (uncached)": uncached.base + path for name, path in paths.items()}
+            scenarios |= {
+                PAGES: f"{uncached.base}/api/v2/pages/?fields=*&limit=20",
+                FLOOR: f"{uncached.base}/bench/floor",
+            }
+        scenarios |= {f"{name} (cached)": cached.base + path for name, path in paths.items()}
+        for url in scenarios.values():
+            get(url, key)  # warm up (and fill the response cache)
+        runs: dict[str, list[tuple]] = {name: [] for name in scenarios}
+        load = [os.getloadavg()[0]]
+        for _ in range(rounds):
+            for name, url in scenarios.items():
+                runs[name].append(wrk(url, key, seconds, connections))
+            load.append(os.getloadavg()[0])
+        return {"results": {name: _median(values) for name, values in runs.items()}, "load": load}
     finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(10)
+        cached.stop()
+        uncached.stop()
+
+
+def _median(runs: list[tuple]) -> tuple[float, float, float]:
+    return tuple(statistics.median(values) for values in zip(*runs, strict=True))
+
+
+def report(products: int, measured: dict, args) -> None:
+    results = measured["results"]
+    load = " ".join(f"{value:.1f}" for value in measured["load"])
+    print(
+        f"\n{products} products; gunicorn 2 workers, DEBUG=0, SQLite; wrk -c{args.connections}, "
+        f"{args.rounds} rounds of {args.seconds}s each, interleaved (medians); {os.cpu_count()} CPUs; "
+        f"1-min load average during the run: {load}"
+    )
+    print(f"{'endpoint':40} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8}")
+    for name, (rps, p50, p99) in results.items():
+        print(f"{name:40} {rps:8.1f} {p50:8.1f} {p99:8.1f}")
+    if PAGES in results:
+        pages, floor = results[PAGES][0], results[FLOOR][0]
+        for kind in ("uncached", "cached"):
+            ours = results[f"list ({kind})"][0]
+            print(
+                f"list ({kind}) / Wagtail pages listing: {ours / pages:.2f}× (target ≥ 2×); "
+                f"/ floor: {100 * ours / floor:.1f}% (target ≥ 10%)"
+            )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--products", type=int, default=10_000)
     parser.add_argument("--scale", type=int, default=0, help="Also measure the list's p50 on this many products.")
-    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--seconds", type=int, default=10, help="Seconds of each wrk run.")
+    parser.add_argument("--rounds", type=int, default=2, help="Runs of every scenario, interleaved.")
     parser.add_argument("--connections", type=int, default=8)
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is needed: apt-get install -y wrk")
-    results = measure(args.products, args.seconds, args.connections)
-    print(f"\n{args.products} products, gunicorn 2 workers, DEBUG=0, wrk -c{args.connections} -d{args.seconds}s")
-    print(f"{'endpoint':40} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8}")
-    for name, (rps, p50, p99) in results.items():
-        print(f"{name:40} {rps:8.1f} {p50:8.1f} {p99:8.1f}")
-    ours = results["product list (20)"][0]
-    pages = results["wagtail pages API v2 (20, fields=*)"][0]
-    floor = results["floor (fixed JSON, same size)"][0]
-    print(f"\nlist / Wagtail pages listing: {ours / pages:.2f}× (target ≥ 2×)")
-    print(f"list / floor: {100 * ours / floor:.1f}% (target ≥ 10%)")
+    measured = measure(args.products, args.seconds, args.connections, args.rounds)
+    report(args.products, measured, args)
+    results_file = BENCH_DIR / f"api-results-{args.products}.json"
+    results_file.write_text(json.dumps(measured))
     if args.scale:
-        scaled = measure(args.scale, args.seconds, args.connections, only_list=True)["product list (20)"]
-        base_p50 = results["product list (20)"][1]
-        ratio = scaled[1] / base_p50
-        print(f"list p50 on {args.scale} products: {scaled[1]:.1f} ms ({ratio:.2f}× the {args.products})")
+        scaled = measure_scale(args.products, args.scale, args.seconds, args.connections, args.rounds)
+        report(args.scale, scaled, args)
+        _compare(args.scale, scaled, args.products, scaled, suffix=f" @{args.products}")
+    else:
+        baseline = BENCH_DIR / "api-results-10000.json"
+        if args.products != 10_000 and baseline.exists():
+            _compare(args.products, measured, 10_000, json.loads(baseline.read_text()))
+
+
+def measure_scale(products: int, scale: int, seconds: int, connections: int, rounds: int) -> dict:
+    """The list on both catalogs, interleaved in the same rounds, so that the p50 ratio compares like with like."""
+    redis = {"REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/9")}
+    servers, scenarios = [], {}
+    try:
+        for size, suffix in ((scale, ""), (products, f" @{products}")):
+            env, key = prepare(size, search=False)
+            for kind, on in (("uncached", "0"), ("cached", "1")):
+                server = Server(env, API_RESPONSE_CACHE=on, **redis)
+                servers.append(server)
+                scenarios[f"list ({kind}){suffix}"] = (server.base + LIST, key)
+        for url, key in scenarios.values():
+            get(url, key)
+        runs: dict[str, list[tuple]] = {name: [] for name in scenarios}
+        load = [os.getloadavg()[0]]
+        for _ in range(rounds):
+            for name, (url, key) in scenarios.items():
+                runs[name].append(wrk(url, key, seconds, connections))
+            load.append(os.getloadavg()[0])
+        return {"results": {name: _median(values) for name, values in runs.items()}, "load": load}
+    finally:
+        for server in servers:
+            server.stop()
+
+
+def _compare(scale: int, scaled: dict, products: int, measured: dict, suffix: str = "") -> None:
+    for kind in ("uncached", "cached"):
+        name = f"list ({kind})"
+        p50, base = scaled["results"][name][1], measured["results"][name + suffix][1]
+        print(f"{name} p50 on {scale} products: {p50:.1f} ms, {p50 / base:.2f}× the {products} (target ≤ 1.5×)")
 
 
 if __name__ == "__main__":

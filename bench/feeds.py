@@ -60,21 +60,30 @@ def main() -> None:
         for fmt in args.formats:
             for mode in ("raw", "export"):
                 result = run_self(["--child", mode, fmt], args.database_url)
-                rows.append((database, size, fmt, mode, *result))
+                rows.append((database, size, fmt, mode, *result, os.getloadavg()[0]))
                 print_row(rows[-1])
-    print("\n| database | products | format | run | items | seconds | items/s | peak RSS (MB) |")
-    print("| --- | ---: | --- | --- | ---: | ---: | ---: | ---: |")
+    print("\n| database | products | format | run | items | seconds | items/s | peak RSS (MB) | × raw time | load |")
+    print("| --- | ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    raw = {(row[0], row[1], row[2]): row[5] for row in rows if row[3] == "raw"}
     for row in rows:
-        print_row(row, table=True)
+        print_row(row, table=True, raw_seconds=raw.get(row[:3]))
 
 
-def print_row(row, table: bool = False) -> None:
-    database, size, fmt, mode, items, seconds, peak = row
+def print_row(row, table: bool = False, raw_seconds: float | None = None) -> None:
+    database, size, fmt, mode, items, seconds, peak, load = row
     rate = items / seconds if seconds else 0
+    ratio = f"{seconds / raw_seconds:.1f}" if raw_seconds and mode != "raw" else ""
     if table:
-        print(f"| {database} | {size:,} | {fmt} | {mode} | {items:,} | {seconds:.1f} | {rate:,.0f} | {peak:.0f} |")
+        print(
+            f"| {database} | {size:,} | {fmt} | {mode} | {items:,} | {seconds:.1f} | {rate:,.0f} | {peak:.0f} "
+            f"| {ratio} | {load:.1f} |"
+        )
     else:
-        print(f"  {fmt:12} {mode:6}: {items:,} items in {seconds:.1f} s, {rate:,.0f} items/s, peak RSS {peak:.0f} MB")
+        print(
+            f"  {fmt:12} {mode:6}: {items:,} items in {seconds:.1f} s, {rate:,.0f} items/s, peak RSS {peak:.0f} MB"
+            f" (load {load:.1f})",
+            flush=True,
+        )
 
 
 def run_self(arguments: list[str], database_url: str):

@@ -1,12 +1,17 @@
 """Reads for channels: visibility, the named prefetch bundle, and look-ups that must be fast."""
 
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from datetime import datetime
+from itertools import islice
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
+from django.db.models.query import ModelIterable
 from django.utils import timezone
 
-from catalog.models import Product, ProductImage, ProductTypeAttribute, Variant
+from catalog.models import Category, Product, ProductImage, ProductTypeAttribute, StockLevel, Variant
+from catalog.models.product import ProductQuerySet
 from channels.models import (
     Channel,
     ChannelCompleteness,
@@ -18,6 +23,27 @@ from channels.models import (
 from channels.resolved import ResolvedProduct, ResolvedVariant
 from channels.resolver import STOCK_ANNOTATION, resolve_many
 
+_ITERATOR_CHUNK = 2000
+# What the resolver reads of a product; the lean bundle (order pricing) loads only these columns.
+_LEAN_PRODUCT_FIELDS = (
+    "id",
+    "live",
+    "slug",
+    "title",
+    "summary",
+    "description",
+    "attributes",
+    "updated_at",
+    "brand",
+    "brand__id",
+    "brand__name",
+    "brand__slug",
+    "product_type",
+    "product_type__id",
+    "product_type__name",
+    "product_type__slug",
+)
+
 
 def visible_in(channel: Channel, queryset: QuerySet | None = None, *, at: datetime | None = None) -> QuerySet:
     """Products that reach the channel: live, listing published there, inside its availability window."""
@@ -26,36 +52,168 @@ def visible_in(channel: Channel, queryset: QuerySet | None = None, *, at: dateti
     return queryset.filter(Exists(listings), live=True)
 
 
+class ProductBundleQuerySet(ProductQuerySet):
+    """Products that load everything the resolver reads when the queryset is evaluated (`attach_bundle`).
+
+    The children are read with one plain query per relation keyed by product id and put where Django's
+    prefetching puts them, so `product.variants.all()` & co. serve them. Going through Django's
+    `prefetch_related` instead would send every ParentalKey relation through modelcluster's manager, which
+    filters `product__in=<instances>` and costs more than the queries themselves.
+    """
+
+    _bundle: tuple[Channel | None, str | None, bool] | None = None  # (channel, locale, lean)
+
+    def _clone(self):
+        clone = super()._clone()
+        clone._bundle = self._bundle
+        return clone
+
+    def _fetch_all(self):
+        fresh = self._result_cache is None
+        super()._fetch_all()
+        if fresh and self._bundle is not None and self._iterable_class is ModelIterable:
+            attach_bundle(self._result_cache, *self._bundle)
+
+    def _iterator(self, use_chunked_fetch, chunk_size):
+        rows = super()._iterator(use_chunked_fetch, chunk_size)
+        if self._bundle is None or self._iterable_class is not ModelIterable:
+            yield from rows
+            return
+        while chunk := list(islice(rows, chunk_size or _ITERATOR_CHUNK)):
+            attach_bundle(chunk, *self._bundle)
+            yield from chunk
+
+
+def _as_bundle(queryset: QuerySet, channel: Channel | None, locale: str | None, *, lean: bool) -> ProductBundleQuerySet:
+    bundle = queryset.select_related("brand", "product_type")
+    if not isinstance(bundle, ProductBundleQuerySet):
+        bundle.__class__ = ProductBundleQuerySet  # a fresh clone of a Product queryset: same state, one more step
+    bundle._bundle = (channel, locale, lean)
+    return bundle
+
+
 def prefetch_bundle(queryset: QuerySet, channel: Channel | None = None, locale: str | None = None) -> QuerySet:
     """Everything the resolver reads, in a fixed number of queries whatever the children.
 
     With a channel, only that channel's rows and locale's texts are fetched (the API and feeds); without,
-    every channel's rows (bulk completeness over all channels).
+    every channel's rows (bulk completeness over all channels). The result is still a queryset (filter,
+    order, slice it as usual); the children are loaded when it is evaluated.
     """
-    listings = ProductListing.objects.all()
-    variant_listings = VariantListing.objects.all()
-    channel_images = ProductListingImage.objects.select_related("image").order_by("sort_order", "pk")
-    translations = ProductTranslation.objects.all()
+    return _as_bundle(queryset, channel, locale, lean=False)
+
+
+def attach_bundle(
+    products: Sequence[Product], channel: Channel | None = None, locale: str | None = None, lean: bool = False
+) -> None:
+    """Load the resolver's relations for products already fetched (brand and type selected with them).
+
+    One query per relation (variants with their stock, images, categories, attribute links, listings,
+    variant listings, channel images, translations), whatever the number of products and children. `lean`
+    loads only what prices and sells a variant (variants, listings, texts): images, categories and
+    attributes are then empty, without a query.
+    """
+    by_id: dict[int, list[Product]] = defaultdict(list)
+    for product in products:
+        if product.pk is not None:
+            by_id[product.pk].append(product)
+    if not by_id:
+        return
+    ids = list(by_id)
+
+    stock = (
+        StockLevel.objects.filter(variant=OuterRef("pk"))
+        .order_by()
+        .values("variant")
+        .annotate(total=Sum(F("on_hand") - F("reserved")))
+        .values("total")
+    )
+    variants = Variant.objects.filter(product_id__in=ids).annotate(**{STOCK_ANNOTATION: Coalesce(Subquery(stock), 0)})
+    listings = ProductListing.objects.filter(product_id__in=ids)
+    variant_listings = VariantListing.objects.filter(product_id__in=ids)
+    translations = ProductTranslation.objects.filter(product_id__in=ids)
+    channel_images = ProductListingImage.objects.filter(product_id__in=ids)
     if channel is not None:
         listings = listings.filter(channel=channel)
         variant_listings = variant_listings.filter(channel=channel)
         channel_images = channel_images.filter(channel=channel)
         language = (locale or channel.default_locale).split("-")[0]
         translations = translations.filter(Q(locale__iexact=language) | Q(locale__istartswith=f"{language}-"))
-    stock = Coalesce(Sum(F("stock_levels__on_hand") - F("stock_levels__reserved")), 0)
-    return queryset.select_related("brand", "product_type").prefetch_related(
-        Prefetch("variants", queryset=Variant.objects.annotate(**{STOCK_ANNOTATION: stock}).order_by("sort_order")),
-        Prefetch("images", queryset=ProductImage.objects.select_related("image").order_by("sort_order", "pk")),
-        "categories",
-        Prefetch(
-            "product_type__attribute_links",
-            queryset=ProductTypeAttribute.objects.select_related("attribute").order_by("sort_order"),
-        ),
-        Prefetch("channel_listings", queryset=listings),
-        Prefetch("variant_listings", queryset=variant_listings),
-        Prefetch("channel_images", queryset=channel_images),
-        Prefetch("translations", queryset=translations),
-    )
+
+    _attach(by_id, "variants", variants.order_by("sort_order", "pk"))
+    _attach(by_id, "channel_listings", listings)
+    _attach(by_id, "variant_listings", variant_listings)
+    _attach(by_id, "translations", translations)
+    if lean:
+        for name in ("images", "channel_images", "categories"):
+            _attach_rows(by_id, name, {})
+        _attach_attribute_links(products, lean=True)
+        return
+    _attach(by_id, "images", ProductImage.objects.filter(product_id__in=ids).select_related("image"))
+    _attach(by_id, "channel_images", channel_images.select_related("image"))
+    categories = Category.objects.filter(products__in=ids).annotate(_bundle_product_id=F("products"))
+    _attach_rows(by_id, "categories", _grouped(categories, "_bundle_product_id"))
+    _attach_attribute_links(products, lean=False)
+
+
+def _grouped(rows: Iterable, key: str) -> dict[int, list]:
+    grouped: dict[int, list] = defaultdict(list)
+    for row in rows:
+        grouped[getattr(row, key)].append(row)
+    return grouped
+
+
+def _attach(by_id: dict[int, list[Product]], name: str, queryset: QuerySet) -> None:
+    """Children of a ParentalKey relation, grouped by product id, with their `product` set (no query)."""
+    field = Product._meta.get_field(name).field  # the ParentalKey on the child
+    rows = _grouped(queryset, field.attname)
+    for product_id, children in rows.items():
+        product = by_id[product_id][0]
+        for child in children:
+            field.set_cached_value(child, product)
+    _attach_rows(by_id, name, rows)
+
+
+def _attach_rows(by_id: dict[int, list[Product]], name: str, rows: dict[int, list]) -> None:
+    relation = Product._meta.get_field(name)
+    model = relation.related_model
+    lookup = relation.related_query_name() if relation.many_to_many else relation.field.name
+    for product_id, products in by_id.items():
+        children = rows.get(product_id, [])
+        for product in products:
+            _cache_relation(product, name, model, {lookup: product_id}, children)
+
+
+def _cache_relation(instance, name: str, model, scope: dict, children: list) -> None:
+    """Put rows where Django's prefetching puts them: `instance.<name>.all()` then serves them.
+
+    The cached queryset keeps the relation's filter (applied lazily), so a further `.filter()` on it stays
+    within the instance's rows.
+    """
+    queryset = model._default_manager.get_queryset()
+    queryset._deferred_filter = (False, (), scope)  # what `.filter(**scope)` defers, without cloning the query
+    queryset._result_cache = children
+    queryset._prefetch_done = True
+    instance.__dict__.setdefault("_prefetched_objects_cache", {})[name] = queryset
+
+
+def _attach_attribute_links(products: Sequence[Product], *, lean: bool) -> None:
+    """The attribute links of the products' types, one query for all types (none when lean)."""
+    types = [product.product_type for product in products if Product.product_type.is_cached(product)]
+    types = [product_type for product_type in types if product_type is not None]
+    if not types:
+        return
+    links: dict[int, list] = {}
+    if not lean:
+        queryset = ProductTypeAttribute.objects.filter(product_type_id__in={item.pk for item in types})
+        links = _grouped(queryset.select_related("attribute").order_by("sort_order", "pk"), "product_type_id")
+    for product_type in types:
+        _cache_relation(
+            product_type,
+            "attribute_links",
+            ProductTypeAttribute,
+            {"product_type": product_type.pk},
+            links.get(product_type.pk, []),
+        )
 
 
 def products_for_channel(channel: Channel, locale: str | None = None, *, at: datetime | None = None) -> QuerySet:
@@ -71,7 +229,7 @@ def resolve_products(queryset: QuerySet, channel: Channel, locale: str | None = 
 def resolve_variant_by_sku(
     channel: Channel, sku: str, locale: str | None = None
 ) -> tuple[ResolvedProduct, ResolvedVariant] | None:
-    """The live product and variant of a SKU as the channel sees them (the order module prices from it).
+    """The live product and variant of a SKU as the channel sees them (the content API's variant look-up).
 
     None when no active variant of a live product has the SKU. A variant that exists but cannot be sold on
     the channel comes back with `sellable=False`, so callers can say why.
@@ -83,6 +241,29 @@ def resolve_variant_by_sku(
     resolved = resolve_many([product], channel, locale)[0]
     variant = resolved.variant(sku)
     return (resolved, variant) if variant is not None else None
+
+
+def resolve_variants_by_skus(
+    channel: Channel, skus: Iterable[str], locale: str | None = None
+) -> dict[str, tuple[ResolvedProduct, ResolvedVariant]]:
+    """Many SKUs resolved for the channel at once, for pricing carts and orders: the same answer per SKU as
+    `resolve_variant_by_sku` (price, sale, sellable, stock, title, options) in a constant number of queries.
+
+    Lean: the products come without images, categories and attributes (empty), which pricing never reads;
+    everything else is the one resolver's, so nothing here falls back on its own. A SKU that is missing,
+    inactive or of a product that is not live is absent from the result.
+    """
+    wanted = {sku for sku in skus if sku}
+    if not wanted:
+        return {}
+    variants = Variant.objects.filter(product=OuterRef("pk"), sku__in=wanted, active=True)
+    queryset = Product.objects.filter(Exists(variants), live=True).only(*_LEAN_PRODUCT_FIELDS).order_by()
+    found: dict[str, tuple[ResolvedProduct, ResolvedVariant]] = {}
+    for resolved in resolve_many(_as_bundle(queryset, channel, locale, lean=True), channel, locale):
+        for variant in resolved.variants:
+            if variant.sku in wanted:
+                found[variant.sku] = (resolved, variant)
+    return found
 
 
 def readiness_by_channel() -> list[dict]:

@@ -6,6 +6,7 @@ and a 500 (still JSON) only for a bug. Register the handlers on each NinjaAPI wi
 `"checkoutComplete": false`) passes an `envelope` that says which, per request.
 """
 
+import functools
 import logging
 import re
 from collections.abc import Callable, Iterable
@@ -14,7 +15,7 @@ from typing import Any
 
 import orjson
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
 
@@ -164,6 +165,33 @@ def register_exception_handlers(api: NinjaAPI, *, envelope: Envelope | None = No
 def api_not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
     """A JSON 404 for paths under an API prefix that match no endpoint (instead of the site's HTML page)."""
     return error_response(404, [ErrorDetail(code="not_found", message=f"No endpoint at {request.path}.")])
+
+
+def json_method_not_allowed(view: Callable, *, envelope: Envelope | None = None) -> Callable:
+    """Wrap a Ninja path view: a wrong HTTP method gets the JSON error shape (405, with `Allow`), not Ninja's
+    plain-text `HttpResponseNotAllowed`."""
+
+    @functools.wraps(view)  # keeps csrf_exempt and the view's name
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        if not isinstance(response, HttpResponseNotAllowed):
+            return response
+        allowed = response["Allow"]
+        message = f"{request.method} is not allowed here; allowed: {allowed}."
+        extra = envelope(request) if envelope else None
+        answer = error_response(405, [ErrorDetail(code="method_not_allowed", message=message)], extra)
+        answer["Allow"] = allowed
+        return answer
+
+    return wrapper
+
+
+def json_api_urls(api: NinjaAPI, *, envelope: Envelope | None = None) -> tuple[list, str, str]:
+    """`api.urls` with every path view answering a wrong method in JSON (see json_method_not_allowed)."""
+    patterns, app_name, namespace = api.urls
+    for pattern in patterns:
+        pattern.callback = json_method_not_allowed(pattern.callback, envelope=envelope)
+    return patterns, app_name, namespace
 
 
 # Documented once, reused by every endpoint's `response=` mapping.

@@ -3,8 +3,9 @@
 The order of work keeps the guarantees of specs/checkout.md:
 1. read the cart and its channel prices once (constant queries), check everything that needs no lock;
 2. authorize every payment at the gateway, before any stock row is locked (no network call under a lock);
-3. in ONE transaction: lock the cart, reserve stock (rows locked in pk order, F() updates), write the order,
-   its lines, payments and history in bulk, close the cart, and write `order.created` to the outbox;
+3. in ONE short transaction: close the cart (a conditional UPDATE, which also locks it), write the order, its
+   lines, payments, history and the `order.created` outbox event in bulk, and last reserve stock (rows locked
+   in pk order, one F() UPDATE) and record the allocations, so stock rows stay locked only until COMMIT;
 4. if that fails (stock short, cart closed meanwhile), void the authorizations: nothing has changed;
 5. after commit, capture the payments and mark the order paid.
 Card numbers and CVVs reach only the gateway adapter (step 2).
@@ -302,32 +303,63 @@ def _capture_all(gateway: PaymentGateway, order: Order) -> None:
 # ---- the transaction ---------------------------------------------------------------------------------
 
 
+# Ids are random (about 10¹³ values); a collision fails the transaction and the order is written again.
+ORDER_ID_ATTEMPTS = 5
+
+
 @sensitive_variables("request")
 def _place_order(
     channel: Channel, request: CheckoutRequest, plan: _Plan, authorizations: list[_Authorization], gateway: str
 ) -> Order:
+    for _ in range(ORDER_ID_ATTEMPTS):
+        order_id = new_order_id()
+        try:
+            return _write_order(channel, request, plan, authorizations, gateway, order_id)
+        except IntegrityError:
+            if not Order.objects.filter(order_id=order_id).exists():
+                raise
+    raise RuntimeError("Could not draw a free order id")
+
+
+@sensitive_variables("request")
+def _write_order(
+    channel: Channel,
+    request: CheckoutRequest,
+    plan: _Plan,
+    authorizations: list[_Authorization],
+    gateway: str,
+    order_id: str,
+) -> Order:
+    """One short transaction. The cart row is closed first (it serialises two checkouts of one cart); the
+    stock rows are locked last, so they stay locked only for the reservation, the allocations and COMMIT."""
     priced = plan.priced
     with transaction.atomic():
-        _lock_cart(priced.cart)
+        _close_cart(priced.cart)
+        order = _create_order(channel, request, plan, order_id)
+        ship_tos = _create_ship_tos(order, priced, plan)
+        lines = _create_lines(order, priced, plan, ship_tos)
+        payments = _create_payments(order, authorizations, gateway, priced.currency)
+        OrderEvent.objects.bulk_create(
+            [OrderEvent(order=order, kind="placed", message=f"Placed through {channel.name}.")]
+        )
+        OutboxEvent.objects.bulk_create(
+            [OutboxEvent(topic="order.created", key=order.order_id, payload=_event_payload(order, lines))]
+        )
         try:
             allocations = stock_reserve(plan.demands)
         except OutOfStock as short:
             raise _stock_error(priced, short)
-        order = _create_order(channel, request, plan)
-        ship_tos = _create_ship_tos(order, priced, plan)
-        lines = _create_lines(order, priced, plan, ship_tos)
         _create_allocations(lines, allocations)
-        payments = _create_payments(order, authorizations, gateway, priced.currency)
-        OrderEvent.objects.create(order=order, kind="placed", message=f"Placed through {channel.name}.")
-        OutboxEvent.objects.create(topic="order.created", key=order.order_id, payload=_event_payload(order, lines))
-        Cart.objects.filter(pk=priced.cart.pk).update(status=Cart.Status.CHECKED_OUT, updated_at=timezone.now())
     order._prefetched_objects_cache = {"payments": payments}
     return order
 
 
-def _lock_cart(cart: Cart) -> None:
-    status = Cart.objects.select_for_update().filter(pk=cart.pk).values_list("status", flat=True).first()
-    if status != Cart.Status.OPEN:
+def _close_cart(cart: Cart) -> None:
+    """Close the cart if it is still open: one UPDATE that also locks its row until COMMIT."""
+    closed = Cart.objects.filter(pk=cart.pk, status=Cart.Status.OPEN).update(
+        status=Cart.Status.CHECKED_OUT, updated_at=timezone.now()
+    )
+    if not closed:
         raise OrderError.of("cart_already_checked_out", "This cart has already been checked out.", "cartId")
 
 
@@ -341,16 +373,16 @@ def _stock_error(priced: PricedCart, short: OutOfStock) -> OrderError:
 
 
 @sensitive_variables("request")
-def _create_order(channel: Channel, request: CheckoutRequest, plan: _Plan) -> Order:
+def _create_order(channel: Channel, request: CheckoutRequest, plan: _Plan, order_id: str) -> Order:
     totals, currency = plan.priced.totals, plan.priced.currency
-    billing = request.payments[0].bill_to
-    values = dict(
+    order = Order(
+        order_id=order_id,
         channel=channel,
         cart=plan.priced.cart,
         currency=currency,
         customer_email=request.customer_email,
         customer_phone=request.customer_phone or {},
-        billing_address=billing,
+        billing_address=request.payments[0].bill_to,
         ship_from_address=request.ship_from or {},
         subtotal=totals.subtotal,
         shipping_total=totals.shipping,
@@ -358,14 +390,9 @@ def _create_order(channel: Channel, request: CheckoutRequest, plan: _Plan) -> Or
         tax_total=plan.taxes,
         total=plan.total,
     )
-    for _ in range(5):
-        # Ids are random; a collision (1 in 10¹³ per order) just draws again.
-        try:
-            with transaction.atomic():
-                return Order.objects.create(order_id=new_order_id(), **values)
-        except IntegrityError:
-            continue
-    raise RuntimeError("Could not draw a free order id")
+    # bulk_create: one INSERT … RETURNING, without the save() signals (no reference index or search work).
+    Order.objects.bulk_create([order])
+    return order
 
 
 def _create_ship_tos(order: Order, priced: PricedCart, plan: _Plan) -> dict[int, OrderShipTo]:

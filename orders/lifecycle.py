@@ -53,9 +53,16 @@ def order_transition(*, order: Order, to_status: str, user=None, note: str = "")
 
 def order_payments_captured(*, order: Order, payment_ids: list[int]) -> None:
     """After checkout's captures: mark those payments captured, and the order paid when all of them are."""
+    captured = set(payment_ids)
+    # The checkout hands over the order with its payments already loaded: no query to learn what is pending.
+    pending = any(
+        payment.pk not in captured and payment.status != PaymentStatus.CAPTURED for payment in order.payments.all()
+    )
     with transaction.atomic():
-        OrderPayment.objects.filter(pk__in=payment_ids).update(status=PaymentStatus.CAPTURED, updated_at=timezone.now())
-        pending = OrderPayment.objects.filter(order=order).exclude(status=PaymentStatus.CAPTURED).exists()
+        if captured:
+            OrderPayment.objects.filter(pk__in=captured).update(
+                status=PaymentStatus.CAPTURED, updated_at=timezone.now()
+            )
         if pending:
             OrderEvent.objects.create(order=order, kind="capture_failed", message="A payment could not be captured.")
             return

@@ -10,6 +10,7 @@ from django.db.models import Case, F, Value, When
 from django.db.models.functions import Now
 
 from catalog.models import StockLevel
+from channels.catalog_version import catalog_changed
 from orders.exceptions import OutOfStock
 
 
@@ -25,7 +26,8 @@ def stock_reserve(demands: Mapping[int, int]) -> list[Allocation]:
 
     Must run inside transaction.atomic(): the rows stay locked until it commits.
     """
-    levels = list(StockLevel.objects.select_for_update().filter(variant_id__in=list(demands)).order_by("pk"))
+    # FOR NO KEY UPDATE: enough to change quantities, and it does not block inserts that merely reference a row.
+    levels = list(StockLevel.objects.select_for_update(no_key=True).filter(variant_id__in=list(demands)).order_by("pk"))
     by_variant: dict[int, list[StockLevel]] = defaultdict(list)
     for level in levels:
         by_variant[level.variant_id].append(level)
@@ -92,3 +94,4 @@ def _add(allocations: list[Allocation], *, reserved: int = 0, on_hand: int = 0) 
     if on_hand:
         changes["on_hand"] = F("on_hand") + delta * on_hand
     StockLevel.objects.filter(pk__in=list(per_level)).update(**changes)
+    catalog_changed()  # a bulk update sends no save signal; cached availability must not outlive it

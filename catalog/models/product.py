@@ -102,6 +102,9 @@ class Product(
 
     class Meta:
         ordering = ["title"]
+        # Listings order by title with the id as tie-breaker (the API's cursor pages too): without this
+        # index a 100,000-product list scans and sorts the table on every page.
+        indexes = [models.Index(fields=["title", "id"], name="product_title_id")]
 
     def __str__(self) -> str:
         return self.title

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from decimal import Decimal
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
 from babel import Locale, UnknownLocaleError
@@ -49,6 +49,24 @@ def json_read(
     body = dumps(data)
     etag = '"' + hashlib.blake2b(body, digest_size=16).hexdigest() + '"'
     stamp = int(last_modified.timestamp()) if last_modified is not None else None
+    entry = ReadEntry(body, etag, stamp, cache)
+    response = read_response(request, entry)
+    response.read_entry = entry  # for the response cache (channels.api.cache), even when it is a 304
+    return response
+
+
+class ReadEntry(NamedTuple):
+    """What a read answered, enough to answer the same request again (the response cache stores these)."""
+
+    body: bytes
+    etag: str
+    stamp: int | None  # Last-Modified, seconds since the epoch
+    cache: bool  # False: no-store (previews)
+
+
+def read_response(request: HttpRequest, entry: ReadEntry) -> HttpResponse:
+    """The 200 or 304 for a read's body, with its validators and caching headers."""
+    body, etag, stamp, cache = entry
     response = get_conditional_response(request, etag=etag, last_modified=stamp)
     if response is None:
         response = HttpResponse(body, content_type=JSON)

@@ -11,6 +11,7 @@ from ninja import Field, Query, Router, Schema
 from wagtail.search.backends import get_search_backend
 
 from catalog.models import Brand, Category, Product
+from channels.api.cache import cached_read
 from channels.api.http import bad_request, json_read, not_found, query_params, request_locale
 from channels.api.preview import PRODUCT_CONTENT_TYPE, preview_object, preview_token_identifier
 from channels.api.queries import ProductQuery, facets, filtered, page_of_products, search_ids, tombstones_since
@@ -87,6 +88,7 @@ ImageParam = Query(
     summary="The channel's products, filtered, ordered and paged by cursor",
 )
 @query_params(*FILTER_PARAMS, "ordering", "cursor", "pageSize", "image")
+@cached_read
 def list_products(
     request: HttpRequest,
     filters: Query[ProductFilters],
@@ -231,6 +233,7 @@ def _preview_or_none(request: HttpRequest, token: str | None, product_id: int | 
     summary="One product by id",
 )
 @query_params("image", "previewToken")
+@cached_read
 def get_product(
     request: HttpRequest,
     product_id: int,
@@ -258,6 +261,7 @@ def get_product(
     summary="One product by slug",
 )
 @query_params("image", "previewToken")
+@cached_read
 def get_product_by_slug(
     request: HttpRequest,
     slug: str,
@@ -284,6 +288,7 @@ def get_product_by_slug(
     tags=["variants"],
 )
 @query_params("image")
+@cached_read
 def get_variant(request: HttpRequest, sku: str, image: list[str] = ImageParam, locale: str | None = None):
     locale = request_locale(request, locale)
     specs = image_specs(request)

@@ -24,16 +24,15 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Cast, Coalesce
-from wagtail.search.backends import get_search_backend
 
 from catalog.models import Attribute, Brand, Category, Product, StockLevel, Variant
 from channels.api.cursor import cursor_decode, cursor_encode, query_fingerprint
 from channels.api.http import bad_request
+from channels.api.search import search_ids
 from channels.models import Channel, ProductListing, VariantListing
 from channels.selectors import prefetch_bundle, visible_in
 from hub.models import ProductTombstone
 
-SEARCH_MAX_HITS = 1000
 ORDERINGS = ("title", "-title", "price", "-price", "newest", "updated", "relevance")
 _ATTRIBUTE_CODE = "abcdefghijklmnopqrstuvwxyz0123456789_-"
 
@@ -157,12 +156,6 @@ def _attribute_condition(raw: str) -> Q:
         on_variant |= Q(**{f"options__{code}": candidate})
     variants = Variant.objects.filter(on_variant, product=OuterRef("pk"), active=True)
     return on_product | Q(Exists(variants))
-
-
-def search_ids(q: str) -> list[int]:
-    """Live products matching `q`, best first, through the configured Wagtail search backend."""
-    results = get_search_backend().search(q, Product.objects.live(), order_by_relevance=True)
-    return [product.pk for product in results[:SEARCH_MAX_HITS]]
 
 
 def filtered(channel: Channel, query: ProductQuery, at: datetime, hits: list[int] | None) -> QuerySet:

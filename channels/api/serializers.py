@@ -6,9 +6,11 @@ that they agree.
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from functools import lru_cache
 
 from django.conf import settings
 from django.http import HttpRequest
+from wagtail.images.models import Filter
 
 from channels.api.http import bad_request
 from channels.resolved import ResolvedImage, ResolvedProduct, ResolvedVariant
@@ -27,41 +29,60 @@ def image_specs(request: HttpRequest) -> tuple[str, ...]:
     return tuple(dict.fromkeys(specs))
 
 
+@lru_cache(maxsize=64)
+def _filter(spec: str) -> Filter:
+    """One parsed Filter per allowlisted spec for the life of the process (Wagtail parses it per call)."""
+    return Filter(spec=spec)
+
+
 class ImageRenderer:
-    """Image JSON for one response; renditions of every image on it are fetched in one query."""
+    """Image JSON for one response; renditions of every image on it are fetched in one query.
+
+    Existing renditions are matched here (spec and focal-point key, as Wagtail does); only missing ones go
+    through `get_renditions`, which makes them. URLs are made absolute against the request's origin once.
+    """
 
     def __init__(self, request: HttpRequest, specs: Sequence[str]):
         self.request = request
         self.specs = tuple(specs)
-        self._loaded: set[int] = set()
+        self._origin = request.build_absolute_uri("/")[:-1]
+        self._renditions: dict[int, dict[str, object]] = {}  # image id -> spec -> rendition
 
     def prepare(self, images: Iterable) -> None:
         """Fetch existing renditions of these images (CustomImage instances) for the requested specs."""
         if not self.specs:
             return
-        pending = {image.pk: image for image in images if image is not None and image.pk not in self._loaded}
+        pending = {image.pk: image for image in images if image is not None and image.pk not in self._renditions}
         if not pending:
             return
-        found: dict[int, list] = {pk: [] for pk in pending}
+        found: dict[int, dict[str, object]] = {pk: {} for pk in pending}
+        keys = {(pk, spec): _filter(spec).get_cache_key(image) for pk, image in pending.items() for spec in self.specs}
         rows = CustomRendition.objects.filter(image_id__in=pending, filter_spec__in=self.specs)
         for rendition in rows:
-            found[rendition.image_id].append(rendition)
-        for pk, image in pending.items():
-            image.prefetched_renditions = found[pk]
-            self._loaded.add(pk)
+            if keys.get((rendition.image_id, rendition.filter_spec)) == rendition.focal_point_key:
+                found[rendition.image_id][rendition.filter_spec] = rendition
+        self._renditions.update(found)
+
+    def absolute(self, url: str) -> str:
+        if url.startswith("/") and not url.startswith("//"):
+            return self._origin + url
+        return self.request.build_absolute_uri(url)
 
     def image(self, image, role: str | None = None, alt_text: str | None = None) -> dict:
         renditions = []
         if self.specs:
-            if image.pk not in self._loaded:
+            if image.pk not in self._renditions:
                 self.prepare([image])
-            made = image.get_renditions(*self.specs)
+            made = self._renditions[image.pk]
+            missing = [spec for spec in self.specs if spec not in made]
+            if missing:
+                made.update(zip(missing, image.get_renditions(*missing).values(), strict=True))
             for spec in self.specs:
                 rendition = made[spec]
                 renditions.append(
                     {
                         "spec": spec,
-                        "url": self.request.build_absolute_uri(rendition.url),
+                        "url": self.absolute(rendition.url),
                         "width": rendition.width,
                         "height": rendition.height,
                     }
@@ -72,7 +93,7 @@ class ImageRenderer:
             "altText": alt_text if alt_text is not None else image.default_alt_text,
             "width": image.width,
             "height": image.height,
-            "url": self.request.build_absolute_uri(image.file.url),
+            "url": self.absolute(image.file.url),
             "renditions": renditions,
         }
 

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from channels.feeds.formats import FORMATS
 from channels.feeds.models import FeedBuild
-from channels.feeds.pipeline import feed_path, feed_settings_for
+from channels.feeds.pipeline import document_path, feed_path, feed_settings_for
 from channels.feeds.tasks import rebuild_feed_now
 from channels.models import Channel
 
@@ -61,6 +61,16 @@ def channel_feeds(request: HttpRequest, channel_code: str) -> HttpResponse:
                 "build": latest.get(code),
                 "exists": feed_path(channel, fmt).exists(),
                 "public_url": request.build_absolute_uri(reverse("feeds:serve", args=[channel.code, fmt.filename])),
+                "documents": [
+                    {
+                        **document,
+                        "public_url": request.build_absolute_uri(
+                            reverse("feeds:serve", args=[channel.code, document["name"]])
+                        ),
+                    }
+                    for document in ((latest.get(code) and latest[code].documents) or [])
+                    if isinstance(document, dict) and fmt.document_number(document.get("name", ""))
+                ],
             }
         )
     form = CredentialsForm(
@@ -133,12 +143,15 @@ def download(request: HttpRequest, channel_code: str, format_code: str) -> HttpR
     fmt = FORMATS.get(format_code)
     if fmt is None or fmt.code not in feed_settings_for(channel).format_codes:
         raise Http404("This channel publishes no such feed.")
-    path = feed_path(channel, fmt)
+    filename = request.GET.get("document") or fmt.filename
+    if not fmt.document_number(filename):
+        raise Http404("This feed has no such document.")
+    path = document_path(channel, fmt, filename)
     if not path.exists():
         raise Http404("This feed has not been built yet.")
     return FileResponse(
         open(path, "rb"),  # noqa: SIM115 (FileResponse closes it)
         as_attachment=True,
-        filename=f"{channel.code}-{fmt.filename}",
+        filename=f"{channel.code}-{filename}",
         content_type=fmt.content_type,
     )

@@ -129,8 +129,13 @@ class FeedBuild(models.Model):
         blank=True,
         help_text="Items left out: {items: [{product, productId, sku, field, reason}], reasons: {…: n}, omitted}.",
     )
-    file_path = models.CharField(max_length=500, blank=True)
-    file_size = models.PositiveBigIntegerField(null=True, blank=True)
+    file_path = models.CharField(max_length=500, blank=True, help_text="The file (of a set: its first document).")
+    file_size = models.PositiveBigIntegerField(null=True, blank=True, help_text="Bytes (of a set: all documents).")
+    documents = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="A set of documents (Amazon): [{name, size, messages, deletes}], in order; empty for one file.",
+    )
     error = models.TextField(blank=True)
     # Amazon: the SKUs this build listed, so the next build can send DELETE for those that left.
     skus = models.JSONField(default=list, blank=True)

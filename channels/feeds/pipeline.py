@@ -10,10 +10,9 @@ import time
 import traceback
 from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
-from urllib.parse import urljoin
 
 from django.conf import settings
 from django.utils import timezone
@@ -21,13 +20,13 @@ from django.utils import timezone
 from channels.completeness import check_resolved
 from channels.feeds.formats import FeedFormat, get_format
 from channels.feeds.models import FeedBuild, FeedSettings
+from channels.feeds.renditions import rendition_urls
 from channels.feeds.serializers import FeedContext, FeedItem, serializer_for
-from channels.feeds.writer import atomic_output
+from channels.feeds.writer import atomic_document_set, atomic_output, document_files
 from channels.models import Channel
 from channels.resolved import ResolvedProduct
 from channels.resolver import resolve_many
 from channels.selectors import products_for_channel
-from media.models import CustomRendition
 
 logger = logging.getLogger(__name__)
 
@@ -43,7 +42,19 @@ def feeds_root() -> Path:
 
 
 def feed_path(channel: Channel, fmt: FeedFormat) -> Path:
-    return feeds_root() / channel.code / fmt.filename
+    """The served file (of a set of documents: its first document)."""
+    return document_path(channel, fmt, fmt.filename)
+
+
+def set_link(channel: Channel, fmt: FeedFormat) -> Path:
+    """A set of documents is served through a symbolic link named after the format, swapped per build."""
+    return feeds_root() / channel.code / fmt.code
+
+
+def document_path(channel: Channel, fmt: FeedFormat, filename: str) -> Path:
+    if fmt.multi_document:
+        return set_link(channel, fmt) / filename
+    return feeds_root() / channel.code / filename
 
 
 def public_base_url() -> str:
@@ -96,21 +107,9 @@ def iter_chunks(channel: Channel, *, chunk_size: int, at: datetime) -> Iterator[
 
 
 def image_urls(products: list[ResolvedProduct], base_url: str) -> dict[int, str]:
-    """Absolute rendition URLs by image id for a chunk: one query for the renditions that exist; the
-    missing ones are made once (and found by the next build)."""
+    """Absolute rendition URLs by image id for a chunk, in a constant number of queries."""
     images = {image.id: image.image for product in products for image in product.images if image.image is not None}
-    if not images:
-        return {}
-    urls: dict[int, str] = {}
-    for rendition in CustomRendition.objects.filter(image_id__in=list(images), filter_spec=IMAGE_SPEC):
-        urls.setdefault(rendition.image_id, rendition.url)
-    for image_id, image in images.items():
-        if image_id not in urls:
-            try:
-                urls[image_id] = image.get_rendition(IMAGE_SPEC).url
-            except Exception:  # a missing or unreadable source file: the item goes out without that image
-                logger.warning("No rendition for image %s", image_id, exc_info=True)
-    return {image_id: urljoin(base_url, url) for image_id, url in urls.items()}
+    return rendition_urls(images, IMAGE_SPEC, base_url)
 
 
 def iter_items(
@@ -174,6 +173,7 @@ def build_context(channel: Channel, feed_settings: FeedSettings, fmt: FeedFormat
         amazon_seller_id=feed_settings.amazon_seller_id,
         amazon_marketplace_id=feed_settings.marketplace_id,
         previous_skus=previous,
+        max_messages=getattr(settings, "FEEDS_AMAZON_MAX_MESSAGES", 0),
     )
 
 
@@ -206,8 +206,21 @@ def build_feed(
             at=at,
             on_chunk=on_chunk,
         )
-        with atomic_output(path, gzip_level=getattr(settings, "FEEDS_GZIP_LEVEL", 6)) as sink:
-            written = serializer_for(fmt.code).write(sink, items, context)
+        gzip_level = getattr(settings, "FEEDS_GZIP_LEVEL", 6)
+        serializer = serializer_for(fmt.code)
+        if fmt.multi_document:
+            # --output names the first document; the others go beside it (out.json, out-2.json …).
+            named = replace(fmt, filename=path.name) if output else fmt
+            if output:
+                target = document_files(path, named.document_name, gzip_level=gzip_level)
+            else:
+                target = atomic_document_set(set_link(channel, fmt), named.document_name, gzip_level=gzip_level)
+            with target as documents:
+                written = serializer.write_documents(documents, items, context)
+            build.documents = documents.documents
+        else:
+            with atomic_output(path, gzip_level=gzip_level) as sink:
+                written = serializer.write(sink, items, context)
     except Exception as exc:
         build.status = FeedBuild.Status.FAILED
         build.error = f"{type(exc).__name__}: {exc}\n\n{traceback.format_exc(limit=8)}"
@@ -222,7 +235,7 @@ def build_feed(
     build.items_skipped = report.skipped
     build.deletes_written = context.deletes_written
     build.diagnostics = report.as_json()
-    build.file_size = path.stat().st_size
+    build.file_size = sum(doc["size"] for doc in build.documents) if build.documents else path.stat().st_size
     build.skus = context.written_skus if fmt.code == "amazon-json" else []
     build.finished_at = timezone.now()
     build.save()

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_safe
 
 from channels.feeds.formats import FORMATS
 from channels.feeds.models import FeedSettings
-from channels.feeds.pipeline import feed_path
+from channels.feeds.pipeline import document_path
 from channels.feeds.writer import gzip_path
 from channels.models import Channel
 
@@ -78,10 +78,10 @@ def serve_feed(request: HttpRequest, channel_code: str, filename: str) -> HttpRe
     # Unknown channels and channels without credentials answer like wrong credentials: nothing leaks.
     if feed_settings is None or not feed_settings.has_credentials or not authorized(request, feed_settings):
         return _unauthorized(channel_code)
-    fmt = next((FORMATS[code] for code in feed_settings.format_codes if FORMATS[code].filename == filename), None)
+    fmt = next((FORMATS[code] for code in feed_settings.format_codes if FORMATS[code].document_number(filename)), None)
     if fmt is None:
         raise Http404("This channel publishes no such feed.")
-    path = feed_path(channel, fmt)
+    path = document_path(channel, fmt, filename)
     compressed = gzip_path(path)
     use_gzip = _accepts_gzip(request) and compressed.exists()
     try:

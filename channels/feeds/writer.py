@@ -3,13 +3,19 @@
 The new content goes to a temporary file in the same directory (same filesystem, so the rename is
 atomic), is flushed and fsynced, and only then renamed over the old file. A gzip copy is written
 alongside in the same pass, for clients that accept gzip.
+
+A set of documents (Amazon's listings.json, listings-2.json …) goes to a new hidden directory, and a
+symbolic link named after the format is swapped to it in one rename: a reader sees the previous set or
+the new one, and a fetch that already opened a file of the previous set reads it to the end.
 """
 
 import contextlib
 import gzip
 import os
+import secrets
+import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
@@ -96,3 +102,136 @@ def atomic_output(path: Path | str, *, gzip_level: int | None = 6) -> Iterator[_
                 with contextlib.suppress(FileNotFoundError):
                     os.unlink(leftover)
         raise
+
+
+class _Document:
+    """One document of a set: the plain file and its gzip copy, written in one pass."""
+
+    def __init__(self, path: Path, gzip_level: int | None):
+        self.path = path
+        self.plain = open(path, "wb", buffering=1024 * 1024)  # noqa: SIM115 (closed by finish/discard)
+        self.raw_gz = None
+        self.compressed = None
+        if gzip_level is not None:
+            self.raw_gz = open(gzip_path(path), "wb", buffering=1024 * 1024)  # noqa: SIM115
+            self.compressed = gzip.GzipFile(
+                filename="", mode="wb", fileobj=self.raw_gz, compresslevel=gzip_level, mtime=0
+            )
+        self.sink = _Tee(self.plain, self.compressed)
+
+    def finish(self) -> None:
+        if self.compressed is not None:
+            self.compressed.close()
+            self.raw_gz.flush()
+            os.fsync(self.raw_gz.fileno())
+            self.raw_gz.close()
+            os.chmod(gzip_path(self.path), 0o644)
+        self.plain.flush()
+        os.fsync(self.plain.fileno())
+        self.plain.close()
+        os.chmod(self.path, 0o644)
+
+    def discard(self) -> None:
+        for handle in (self.compressed, self.raw_gz, self.plain):
+            if handle is not None:
+                with contextlib.suppress(Exception):
+                    handle.close()
+
+
+class DocumentSet:
+    """Hands out the documents of a set one after the other; `documents` describes the finished ones."""
+
+    def __init__(self, directory: Path, name: Callable[[int], str], gzip_level: int | None):
+        self.directory = directory
+        self._name = name
+        self._gzip_level = gzip_level
+        self._open: _Document | None = None
+        self.documents: list[dict] = []  # {"name", "size", plus what the serializer notes}
+
+    def next_document(self, **facts) -> _Tee:
+        """Finish the open document (recording `facts` about it, e.g. its message count) and open the next."""
+        self.close_document(**facts)
+        name = self._name(len(self.documents) + 1)
+        self._open = _Document(self.directory / name, self._gzip_level)
+        return self._open.sink
+
+    def close_document(self, **facts) -> None:
+        if self._open is None:
+            return
+        document, self._open = self._open, None
+        document.finish()
+        self.documents.append({"name": document.path.name, "size": document.path.stat().st_size, **facts})
+
+    def discard(self) -> None:
+        if self._open is not None:
+            self._open.discard()
+            self._open = None
+
+
+def _remove(path: Path) -> None:
+    if path.is_symlink() or path.is_file():
+        path.unlink(missing_ok=True)
+    elif path.is_dir():
+        shutil.rmtree(path, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def atomic_document_set(
+    link: Path | str, name: Callable[[int], str], *, gzip_level: int | None = 6
+) -> Iterator[DocumentSet]:
+    """Yield a DocumentSet; on a clean exit the symbolic link `link` points at the new set, in one rename.
+
+    On an exception the new directory is removed and `link` still points at the previous set.
+    """
+    link = Path(link)
+    link.parent.mkdir(parents=True, exist_ok=True)
+    directory = Path(tempfile.mkdtemp(prefix=f".{link.name}.", dir=link.parent))
+    documents = DocumentSet(directory, name, gzip_level)
+    try:
+        yield documents
+        documents.close_document()
+        os.chmod(directory, 0o755)  # noqa: S103 (served: readable by the web process, like the 0o644 files)
+        _fsync_dir(directory)
+        previous = link.parent / os.readlink(link) if link.is_symlink() else None
+        if link.exists() and not link.is_symlink():
+            _remove(link)  # not ours to keep: the name belongs to the set
+        temporary_link = link.parent / f".{link.name}.{secrets.token_hex(6)}.link"
+        os.symlink(directory.name, temporary_link)
+        os.replace(temporary_link, link)
+        _fsync_dir(link.parent)
+    except BaseException:
+        documents.discard()
+        shutil.rmtree(directory, ignore_errors=True)
+        raise
+    if previous is not None and previous.resolve() != directory.resolve():
+        shutil.rmtree(previous, ignore_errors=True)  # open readers keep their files until they close them
+
+
+@contextlib.contextmanager
+def document_files(
+    first: Path | str, name: Callable[[int], str], *, gzip_level: int | None = 6
+) -> Iterator[DocumentSet]:
+    """A set written as plain files beside `first` (export_feed --output): each file replaced atomically,
+    documents of a previous, longer set removed."""
+    first = Path(first)
+    with atomic_document_set(first.parent / f".{first.name}.set", name, gzip_level=gzip_level) as documents:
+        yield documents
+    link = first.parent / f".{first.name}.set"
+    target = link.parent / os.readlink(link)
+    try:
+        names = [document["name"] for document in documents.documents]
+        for document_name in names:
+            for suffix in ("", ".gz"):
+                source = target / f"{document_name}{suffix}"
+                if source.exists():
+                    os.replace(source, first.parent / f"{document_name}{suffix}")
+                elif suffix:
+                    (first.parent / f"{document_name}{suffix}").unlink(missing_ok=True)
+        number = len(names) + 1
+        while (stale := first.parent / name(number)).exists():
+            stale.unlink()
+            gzip_path(stale).unlink(missing_ok=True)
+            number += 1
+    finally:
+        link.unlink(missing_ok=True)
+        shutil.rmtree(target, ignore_errors=True)

@@ -69,6 +69,9 @@ class Order(models.Model):
 
 
 class OrderShipTo(models.Model):
+    # Not content: skip Wagtail's reference index (a few queries per save on the checkout path).
+    wagtail_reference_index_ignore = True
+
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="ship_tos")
     ship_to_id = models.CharField(max_length=24)
     address = models.JSONField()
@@ -85,6 +88,9 @@ class OrderShipTo(models.Model):
 
 
 class OrderLine(models.Model):
+    # Not content: skip Wagtail's reference index (a few queries per save on the checkout path).
+    wagtail_reference_index_ignore = True
+
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
     line_item_id = models.PositiveIntegerField()
     ship_to = models.ForeignKey(OrderShipTo, null=True, on_delete=models.SET_NULL, related_name="lines")
@@ -108,6 +114,9 @@ class OrderLine(models.Model):
 class StockAllocation(models.Model):
     """Which stock rows a line's units are reserved from, so cancelling and fulfilling touch the same rows."""
 
+    # Not content: skip Wagtail's reference index (a few queries per save on the checkout path).
+    wagtail_reference_index_ignore = True
+
     line = models.ForeignKey(OrderLine, on_delete=models.CASCADE, related_name="allocations")
     stock_level = models.ForeignKey("catalog.StockLevel", on_delete=models.PROTECT, related_name="+")
     quantity = models.PositiveIntegerField()
@@ -130,6 +139,9 @@ class PaymentStatus(models.TextChoices):
 
 class OrderPayment(models.Model):
     """A tender of the order. Never the card number or CVV: brand, last four, expiry and the gateway's reference."""
+
+    # Not content: skip Wagtail's reference index (a few queries per save on the checkout path).
+    wagtail_reference_index_ignore = True
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="payments")
     method = models.CharField(max_length=20, help_text="paymentType, e.g. CARD.")

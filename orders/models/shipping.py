@@ -7,6 +7,9 @@ from catalog.money import validate_amount_for_currency
 class ShippingRate(models.Model):
     """A flat shipping price per ship-to group, per channel, in the channel's currency."""
 
+    # Not content: skip Wagtail's reference index (a few queries per save).
+    wagtail_reference_index_ignore = True
+
     channel = models.ForeignKey("channels.Channel", on_delete=models.CASCADE, related_name="shipping_rates")
     code = models.SlugField(max_length=40, help_text="What carts send as `shippingMethod`, e.g. “standard”.")
     name = models.CharField(max_length=120)

@@ -13,6 +13,12 @@ def _clear_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _no_response_cache(settings):
+    """Reads run the full path (queries counted) unless a test turns the response cache on (test_cache.py)."""
+    settings.API_RESPONSE_CACHE = False
+
+
 @pytest.fixture
 def channel(db):
     return ChannelFactory(code="web", currency="USD", default_locale="en-US")

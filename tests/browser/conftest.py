@@ -21,6 +21,14 @@ CHROMIUM_ARGS = [
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+@pytest.fixture(autouse=True)
+def offline_admin(settings):
+    """The admin must not reach out to the internet in a test (a failed fetch is a console error):
+    Wagtail's upgrade check (releases.wagtail.org) and Gravatar avatars are switched off."""
+    settings.WAGTAIL_ENABLE_UPDATE_CHECK = False
+    settings.WAGTAIL_GRAVATAR_PROVIDER_URL = None
+
+
 @pytest.fixture(scope="session")
 def browser():
     if not os.path.exists(CHROMIUM) or shutil.which("chromium") is None:
@@ -46,6 +54,13 @@ def page(browser):
         "console",
         lambda message: problems.append(f"console error: {message.text}") if message.type == "error" else None,
     )
+    page.on("response", lambda response: _record_http_error(problems, response))
     page.problems = problems
     yield page
     context.close()
+
+
+def _record_http_error(problems: list, response) -> None:
+    """A 4xx/5xx answer to a page or a request the page makes is a problem (the admin never expects one)."""
+    if response.status >= 400:
+        problems.append(f"HTTP {response.status} {response.request.method} {response.url}")

@@ -9,7 +9,7 @@ from django.utils import timezone
 from catalog.models import Product
 from channels.models import Channel, ProductListing, VariantListing
 from channels.resolver import resolve, resolve_many
-from channels.selectors import prefetch_bundle, resolve_variant_by_sku, visible_in
+from channels.selectors import prefetch_bundle, resolve_variant_by_sku, resolve_variants_by_skus, visible_in
 from tests.factories import (
     BrandFactory,
     ChannelFactory,
@@ -250,6 +250,61 @@ def test_resolve_variant_by_sku_ignores_drafts(web):
     product = listed_product(web, live=False)
 
     assert resolve_variant_by_sku(web, product.variants.get().sku) is None
+
+
+def test_resolve_variants_by_skus_answers_as_resolve_variant_by_sku_in_constant_queries(web):
+    products = [listed_product(web, variants=2, stock=n + 1) for n in range(3)]
+    draft = listed_product(web, live=False)
+    skus = [variant.sku for product in products for variant in product.variants.all()]
+    draft_sku = draft.variants.get().sku
+
+    with CaptureQueriesContext(connection) as one:
+        resolve_variants_by_skus(web, skus[:1])
+    with CaptureQueriesContext(connection) as all_of_them:
+        found = resolve_variants_by_skus(web, [*skus, draft_sku, "NO-SUCH-SKU"])
+
+    assert len(one) == len(all_of_them) <= 5
+    assert sorted(found) == sorted(skus)
+    for sku in skus:
+        product, variant = found[sku]
+        expected_product, expected_variant = resolve_variant_by_sku(web, sku)
+        assert variant == expected_variant
+        assert (product.id, product.title, product.visible, product.availability) == (
+            expected_product.id,
+            expected_product.title,
+            expected_product.visible,
+            expected_product.availability,
+        )
+    assert resolve_variants_by_skus(web, []) == {}
+
+
+def test_the_bundle_serves_children_through_the_relations_without_queries(web):
+    product = listed_product(web, variants=2)
+    product.categories.set([category("Shoes")])
+    product.save()
+
+    [loaded] = prefetch_bundle(Product.objects.filter(pk=product.pk), web)
+
+    with CaptureQueriesContext(connection) as queries:
+        assert len(loaded.variants.all()) == 2
+        assert loaded.variants.all()[0].product is loaded
+        assert [item.name for item in loaded.categories.all()] == ["Shoes"]
+        assert len(loaded.images.all()) == len(loaded.channel_listings.all()) == 1
+        assert list(loaded.product_type.attribute_links.all()) == list(product.product_type.attribute_links.all())
+    assert len(queries) == 1  # only the last comparison's own look-up of the unbundled product
+    assert loaded.variants.filter(sku=product.variants.first().sku).count() == 1  # still scoped to the product
+
+
+def test_the_bundle_also_loads_when_iterated_in_chunks(web):
+    for _ in range(3):
+        listed_product(web)
+
+    products = list(prefetch_bundle(Product.objects.order_by("pk"), web).iterator(chunk_size=2))
+
+    with CaptureQueriesContext(connection) as queries:
+        resolved = resolve_many(products, web)
+    assert [len(item.variants) for item in resolved] == [1, 1, 1]
+    assert len(queries) <= 1  # category breadcrumbs at most
 
 
 def _catalog(channel, count):

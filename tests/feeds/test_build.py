@@ -14,10 +14,11 @@ from django.urls import reverse
 from catalog.models import Brand, Product, ProductImage, ProductType, StockLevel, StockLocation, Variant
 from channels.feeds.formats import GOOGLE_XML
 from channels.feeds.models import FeedBuild, FeedSettings
-from channels.feeds.pipeline import build_feed, feed_path
+from channels.feeds.pipeline import IMAGE_SPEC, build_feed, feed_path
 from channels.feeds.serializers import SERIALIZERS
 from channels.feeds.tasks import feeds_mark_dirty, rebuild_channel_feeds
 from channels.models import Channel, ProductListing, VariantListing
+from media.models import CustomImage, CustomRendition
 from tests.factories import ChannelFactory, ImageFactory, make_gtin13
 from tests.feeds.conftest import catalog_for
 
@@ -48,12 +49,12 @@ def test_a_failing_build_leaves_the_previous_file_and_records_the_error(google, 
     assert sorted(p.name for p in path.parent.iterdir()) == ["products.xml", "products.xml.gz"]  # no temp files
 
 
-def bulk_catalog(channel: Channel, products: int, variants: int, start: int = 0) -> None:
-    """Many listed, priced, stocked products fast (bulk inserts; one shared image)."""
+def bulk_catalog(channel: Channel, products: int, variants: int, start: int = 0, image=None) -> None:
+    """Many listed, priced, stocked products fast (bulk inserts; one image shared by every call unless given)."""
     brand = Brand.objects.get_or_create(name="Bulk", slug="bulk")[0]
     product_type = ProductType.objects.get_or_create(name="Bulk", slug="bulk")[0]
     location = StockLocation.objects.get_or_create(code="bulk", defaults={"name": "Bulk"})[0]
-    image = ImageFactory()
+    image = image or CustomImage.objects.filter(title="Bulk").first() or ImageFactory(title="Bulk")
     made = Product.objects.bulk_create(
         Product(
             title=f"Bulk {n}",
@@ -67,7 +68,10 @@ def bulk_catalog(channel: Channel, products: int, variants: int, start: int = 0)
     )
     if not made[0].pk:  # backends that do not return ids from bulk inserts
         made = list(Product.objects.filter(slug__startswith="bulk-").order_by("pk"))[-products:]
-    ProductImage.objects.bulk_create(ProductImage(product=p, image=image, role="main") for p in made)
+    images = image if isinstance(image, list) else [image]
+    ProductImage.objects.bulk_create(
+        ProductImage(product=p, image=images[n % len(images)], role="main") for n, p in enumerate(made)
+    )
     ProductListing.objects.bulk_create(
         ProductListing(product=p, channel=channel, attributes={"condition": "new"}) for p in made
     )
@@ -106,6 +110,23 @@ def test_queries_grow_with_chunks_not_with_items(google):
     assert 0 < per_chunk <= 15
     assert big_one_chunk == one_chunk  # ten times the items in one chunk: the same queries
     assert big_four_chunks == one_chunk + 3 * per_chunk
+
+
+def test_missing_renditions_are_made_in_bulk_not_one_query_set_per_image(google):
+    bulk_catalog(google, products=10, variants=1, image=[ImageFactory() for _ in range(10)])
+    build_feed(google, "google-xml")  # the channel's feed settings are made once
+    CustomRendition.objects.all().delete()
+    ten_new, _ = queries_for(google, chunk_size=2000)
+    bulk_catalog(google, products=40, variants=1, start=10, image=[ImageFactory() for _ in range(40)])
+    CustomRendition.objects.all().delete()
+
+    fifty_new, items = queries_for(google, chunk_size=2000)
+
+    assert items == 50
+    assert fifty_new == ten_new  # one SELECT and one bulk INSERT, however many images lack the rendition
+    assert CustomRendition.objects.filter(filter_spec=IMAGE_SPEC).count() == 50
+    again, _ = queries_for(google, chunk_size=2000)
+    assert again == ten_new - 1  # now they all exist: no INSERT
 
 
 def test_export_feed_command_writes_the_file_and_prints_a_summary(google, tmp_path):

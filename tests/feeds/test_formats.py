@@ -8,6 +8,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from django.core.management import call_command
 from lxml import etree
 
 from channels.feeds.pipeline import build_feed
@@ -185,7 +186,11 @@ def test_meta_csv_says_out_of_stock_with_a_space(meta):
 
 
 def amazon_document(build) -> dict:
-    document = json.loads(read(build))
+    return amazon_document_at(Path(build.file_path))
+
+
+def amazon_document_at(path: Path) -> dict:
+    document = json.loads(path.read_bytes())
     schema = json.loads((SPECS / "listings-feed-schema-v2.json").read_text())
     jsonschema.Draft7Validator(schema).validate(document)
     return document
@@ -264,3 +269,77 @@ def test_prices_carry_the_channel_currency_and_its_minor_unit(google, currency, 
     items = google_items(build_feed(google, "google-xml"))
 
     assert items[products["second"].sku]["price"] == [expected]
+
+
+def test_amazon_feed_above_the_message_limit_is_a_set_of_documents_swapped_in_together(amazon, settings, client):
+    settings.FEEDS_AMAZON_MAX_MESSAGES = 2
+    products = catalog_for(amazon)  # 4 items
+    build_feed(amazon, "amazon-json")
+    ProductListing.objects.filter(product=products["single"], channel=amazon).update(published=False)
+
+    build = build_feed(amazon, "amazon-json")  # 3 UPDATEs and 1 DELETE
+
+    root = Path(build.file_path).parent
+    names = ["listings.json", "listings-2.json"]
+    assert [document["name"] for document in build.documents] == names
+    assert [(d["messages"], d["deletes"]) for d in build.documents] == [(2, 0), (2, 1)]
+    documents = [amazon_document_at(root / name) for name in names]
+    messages = [message for document in documents for message in document["messages"]]
+    assert [[m["messageId"] for m in document["messages"]] for document in documents] == [[1, 2], [1, 2]]
+    assert [m["operationType"] for m in messages] == ["UPDATE", "UPDATE", "UPDATE", "DELETE"]
+    assert {m["sku"] for m in messages[:3]} == expected_skus(products) - {products["single"].variants.get().sku}
+    assert build.items_written == 3 and build.deletes_written == 1
+    assert build.file_size == sum((root / name).stat().st_size for name in names)
+    # Served each, behind the channel's credentials; a document the set does not have is 404.
+    feed_settings = amazon.feed_settings
+    token = feed_settings.set_token()
+    feed_settings.save()
+    for name in names:
+        response = client.get(f"/feeds/{amazon.code}/{name}", {"token": token})
+        assert response.status_code == 200
+        assert b"".join(response.streaming_content) == (root / name).read_bytes()
+    assert client.get(f"/feeds/{amazon.code}/listings-3.json", {"token": token}).status_code == 404
+    assert client.get(f"/feeds/{amazon.code}/listings-1.json", {"token": token}).status_code == 404
+
+    # A smaller next build replaces the whole set: no document of the previous set is left behind.
+    settings.FEEDS_AMAZON_MAX_MESSAGES = 25_000
+    smaller = build_feed(amazon, "amazon-json")
+    assert [document["name"] for document in smaller.documents] == ["listings.json"]
+    assert client.get(f"/feeds/{amazon.code}/listings-2.json", {"token": token}).status_code == 404
+    assert sorted(p.name for p in root.resolve().parent.iterdir() if p.name.startswith(".amazon")) == [
+        root.resolve().name
+    ]
+
+
+def test_a_failing_amazon_build_keeps_the_previous_set(amazon, settings, monkeypatch):
+    settings.FEEDS_AMAZON_MAX_MESSAGES = 2
+    catalog_for(amazon)
+    good = build_feed(amazon, "amazon-json")
+    root = Path(good.file_path).parent
+    before = {name: (root / name).read_bytes() for name in ("listings.json", "listings-2.json")}
+
+    def explode(item, context):
+        raise RuntimeError("serializer bug")
+
+    monkeypatch.setattr("channels.feeds.serializers.amazon.attributes", explode)
+    with pytest.raises(RuntimeError, match="serializer bug"):
+        build_feed(amazon, "amazon-json")
+
+    assert {name: (root / name).read_bytes() for name in before} == before
+    assert len([p for p in root.resolve().parent.iterdir() if p.name.startswith(".amazon-json.")]) == 1
+
+
+def test_export_feed_command_reports_each_amazon_document(amazon, settings, tmp_path):
+    settings.FEEDS_AMAZON_MAX_MESSAGES = 3
+    catalog_for(amazon)
+    out = io.StringIO()
+    (tmp_path / "out-3.json").write_text("stale")
+
+    call_command(
+        "export_feed", amazon.code, "--output", str(tmp_path / "out.json"), "--format", "amazon-json", stdout=out
+    )
+
+    summary = out.getvalue()
+    assert "out.json: 3 messages" in summary and "out-2.json: 1 message," in summary
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out-2.json", "out-2.json.gz", "out.json", "out.json.gz"]
+    assert [len(amazon_document_at(tmp_path / n)["messages"]) for n in ("out.json", "out-2.json")] == [3, 1]

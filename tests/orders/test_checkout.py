@@ -495,6 +495,42 @@ def test_checkout_that_failed_validation_stores_nothing_so_the_key_can_be_retrie
     assert IdempotencyKey.objects.get().state == "completed"
 
 
+def test_checkout_whose_body_fails_validation_stores_no_idempotency_key(api, ready_cart):
+    body = checkout_body(ready_cart)
+    body["customerEmail"] = "not an email"
+
+    response = api.post("/api-order/checkout", body, HTTP_IDEMPOTENCY_KEY="k")
+
+    assert response.status_code == 400
+    assert not IdempotencyKey.objects.exists()
+    assert not Order.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("card", "exp", "status", "code"),
+    [
+        (DECLINED, None, 402, "payment_declined"),
+        (VISA, "1122", 402, "card_expired"),
+        ("4111111111111112", None, 422, "invalid_card"),
+    ],
+)
+def test_checkout_failing_on_the_card_stores_no_idempotency_key(api, ready_cart, card, exp, status, code):
+    response = api.post("/api-order/checkout", checkout_body(ready_cart, card=card, exp=exp), HTTP_IDEMPOTENCY_KEY="k")
+
+    assert_error(response, status, code)
+    assert not IdempotencyKey.objects.exists()
+
+
+def test_checkout_out_of_stock_stores_no_idempotency_key(api, ready_cart):
+    StockLevel.objects.filter(variant__sku=ready_cart["sku"]).update(on_hand=1)
+
+    response = api.post("/api-order/checkout", checkout_body(ready_cart), HTTP_IDEMPOTENCY_KEY="k")
+
+    assert_error(response, 409, "out_of_stock")
+    assert not IdempotencyKey.objects.exists()
+    assert stock_of(ready_cart["sku"]) == (1, 0)
+
+
 # ---- queries ------------------------------------------------------------------------------------------
 
 
@@ -515,3 +551,18 @@ def test_checkout_queries_do_not_grow_with_the_number_of_lines(api, channel, shi
 
     assert len(ten_lines.captured_queries) == len(one_line.captured_queries)
     assert StockLevel.objects.filter(reserved=1).count() == 11
+
+
+def test_checkout_query_count_is_pinned(api, channel, shipping_rate):
+    """The budget of a warm checkout (key cached): cart 3, lean resolver 5, authorize 1, the order's transaction
+    10 plus its savepoint pair, capture 1, marking it paid 4 plus its savepoint pair. A change that adds a
+    query to the checkout has to say so here."""
+    first, second = _cart_with_lines(api, channel, 1), _cart_with_lines(api, channel, 2)
+    assert api.post("/api-order/checkout", checkout_body(first)).status_code == 200  # warms the key cache
+
+    with CaptureQueriesContext(connection) as queries:
+        assert api.post("/api-order/checkout", checkout_body(second)).status_code == 200
+
+    assert len(queries.captured_queries) <= 28, "\n".join(query["sql"][:120] for query in queries.captured_queries)
+    assert not any("channels_apikey" in query["sql"] for query in queries.captured_queries)
+    assert not any("catalog_productimage" in query["sql"] for query in queries.captured_queries)

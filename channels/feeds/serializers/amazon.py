@@ -6,20 +6,16 @@ marketplace_id and, for texts, language_tag), then one DELETE per SKU of the pre
 
 import json
 from collections.abc import Iterable
-from typing import BinaryIO
 
 from channels.feeds.serializers.base import FeedContext, FeedItem, clean_text, plain_text, sale_applies
+from channels.feeds.writer import DocumentSet
 
-MAX_MESSAGES = 25_000  # the schema's limit on messages per document
+MAX_MESSAGES = 25_000  # the schema's limit on messages per document (settings.FEEDS_AMAZON_MAX_MESSAGES may lower it)
 DEFAULT_PRODUCT_TYPE = "PRODUCT"
 OTHER_IMAGES_MAX = 8
 CONDITION_TYPES = {"new": "new_new", "refurbished": "refurbished_refurbished", "used": "used_good"}
 WEIGHT_UNITS = {"g": "grams", "kg": "kilograms", "lb": "pounds", "oz": "ounces"}
 IDENTIFIER_TYPES = {8: "ean", 12: "upc", 13: "ean", 14: "gtin"}
-
-
-class TooManyMessages(ValueError):
-    pass
 
 
 def language_tag(locale: str) -> str:
@@ -108,39 +104,51 @@ def message(message_id: int, item: FeedItem, context: FeedContext) -> dict:
 
 
 class AmazonJsonSerializer:
-    """The document is written as it goes: header, then each message, then the DELETEs."""
+    """A set of documents, each written as it goes: header, then up to `context.max_messages` messages (the
+    UPDATEs, then the DELETEs of SKUs that left), messageIds counted from 1 in each document."""
 
-    def write(self, sink: BinaryIO, items: Iterable[FeedItem], context: FeedContext) -> int:
-        header = {
-            "sellerId": context.amazon_seller_id,
-            "version": "2.0",
-            "issueLocale": language_tag(context.locale),
-        }
-        sink.write(b'{"header":' + json.dumps(header).encode() + b',"messages":[\n')
-        message_id = 0
+    def write_documents(self, documents: DocumentSet, items: Iterable[FeedItem], context: FeedContext) -> int:
+        limit = max(1, min(context.max_messages or MAX_MESSAGES, MAX_MESSAGES))
+        header = (
+            b'{"header":'
+            + json.dumps(
+                {"sellerId": context.amazon_seller_id, "version": "2.0", "issueLocale": language_tag(context.locale)}
+            ).encode()
+            + b',"messages":[\n'
+        )
+        sink = None
+        in_document = updates = deletes = 0
         written = context.written_skus
         seen: set[str] = set()
+
+        def next_sink():
+            nonlocal sink, in_document, updates, deletes
+            if sink is not None:
+                sink.write(b"\n]}\n")
+            sink = documents.next_document(**({"messages": in_document, "deletes": deletes} if sink else {}))
+            sink.write(header)
+            in_document = deletes = 0
+            return sink
+
         for item in items:
-            message_id += 1
-            self._check_limit(message_id)
-            sink.write((b",\n" if message_id > 1 else b"") + json.dumps(message(message_id, item, context)).encode())
+            if sink is None or in_document == limit:
+                next_sink()
+            in_document += 1
+            body = json.dumps(message(in_document, item, context)).encode()
+            sink.write(body if in_document == 1 else b",\n" + body)
             written.append(item.variant.sku)
             seen.add(item.variant.sku)
-        count = message_id
+            updates += 1
         for sku in sorted(context.previous_skus - seen):
-            message_id += 1
-            self._check_limit(message_id)
-            delete = {"messageId": message_id, "sku": sku, "operationType": "DELETE"}
-            sink.write((b",\n" if message_id > 1 else b"") + json.dumps(delete).encode())
+            if sink is None or in_document == limit:
+                next_sink()
+            in_document += 1
+            body = json.dumps({"messageId": in_document, "sku": sku, "operationType": "DELETE"}).encode()
+            sink.write(body if in_document == 1 else b",\n" + body)
+            deletes += 1
             context.deletes_written += 1
-        if message_id == 0:
+        if sink is None:
             raise ValueError("An Amazon listings feed needs at least one message; nothing to list or delete.")
         sink.write(b"\n]}\n")
-        return count
-
-    @staticmethod
-    def _check_limit(message_id: int) -> None:
-        if message_id > MAX_MESSAGES:
-            raise TooManyMessages(
-                f"More than {MAX_MESSAGES} messages: Amazon takes at most {MAX_MESSAGES} per feed document."
-            )
+        documents.close_document(messages=in_document, deletes=deletes)
+        return updates

@@ -66,6 +66,7 @@ class FeedContext:
     previous_skus: frozenset[str] = frozenset()  # Amazon: SKUs of the previous build
     written_skus: list[str] = field(default_factory=list)  # Amazon: filled while writing
     deletes_written: int = 0
+    max_messages: int = 0  # Amazon: messages per document (0: the schema's limit)
 
 
 class Serializer(Protocol):

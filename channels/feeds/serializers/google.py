@@ -4,8 +4,6 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import BinaryIO
 
-from lxml import etree
-
 from channels.feeds.serializers.base import (
     FeedContext,
     FeedItem,
@@ -22,7 +20,6 @@ from channels.feeds.serializers.base import (
 )
 
 G_NS = "http://base.google.com/ns/1.0"
-G = f"{{{G_NS}}}"
 
 ID_MAX = 50
 TITLE_MAX = 150
@@ -105,40 +102,52 @@ def item_fields(item: FeedItem, now: datetime) -> dict[str, str | list[str]]:
     return fields
 
 
+def _escape(text: str) -> str:
+    """XML character data: the three markup characters escaped, characters XML 1.0 forbids removed."""
+    return clean_text(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 class GoogleXmlSerializer:
-    """RSS 2.0: `<rss xmlns:g=…><channel>…<item><g:id>…</item></channel></rss>`, one element per value."""
+    """RSS 2.0: `<rss xmlns:g=…><channel>…<item><g:id>…</item></channel></rss>`, one element per value.
+
+    The items are formatted as strings and written in blocks: lxml's incremental writer costs a context
+    manager and two C calls per element (≈ 25 per item), and a prebuilt element would repeat xmlns:g on each
+    item. The markup is fixed and every value goes through `_escape`, so the document stays well-formed.
+    """
 
     def write(self, sink: BinaryIO, items: Iterable[FeedItem], context: FeedContext) -> int:
         count = 0
-        with etree.xmlfile(sink, encoding="utf-8", buffered=True) as xf:
-            xf.write_declaration(standalone=None)
-            with xf.element("rss", version="2.0", nsmap={"g": G_NS}):
-                with xf.element("channel"):
-                    for name, text in (
-                        ("title", context.channel_name),
-                        ("link", context.link),
-                        ("description", f"Products of {context.channel_name}"),
-                    ):
-                        element = etree.Element(name)
-                        element.text = clean_text(text)
-                        xf.write(element)
-                    for item in items:
-                        self.write_item(xf, item, context.built_at)
-                        count += 1
-                        if count % 512 == 0:
-                            xf.flush()
+        head = "".join(
+            f"<{name}>{_escape(text)}</{name}>"
+            for name, text in (
+                ("title", context.channel_name),
+                ("link", context.link),
+                ("description", f"Products of {context.channel_name}"),
+            )
+        )
+        sink.write(
+            f"<?xml version='1.0' encoding='utf-8'?>\n<rss xmlns:g=\"{G_NS}\" version=\"2.0\"><channel>{head}".encode()
+        )
+        lines: list[str] = []
+        for item in items:
+            lines.append(self.item_xml(item, context.built_at))
+            count += 1
+            if len(lines) >= 512:
+                sink.write("".join(lines).encode())
+                lines.clear()
+        lines.append("</channel></rss>\n")
+        sink.write("".join(lines).encode())
         return count
 
     @staticmethod
-    def write_item(xf, item: FeedItem, now: datetime) -> None:
-        # Elements opened on the incremental writer inherit the root's g: declaration (a prebuilt
-        # element would repeat xmlns:g on every item).
-        with xf.element("item"):
-            for name, value in item_fields(item, now).items():
-                for text in value if isinstance(value, list) else (value,):
-                    if text:
-                        with xf.element(G + name):
-                            xf.write(text)
+    def item_xml(item: FeedItem, now: datetime) -> str:
+        parts = ["<item>"]
+        for name, value in item_fields(item, now).items():
+            for text in value if isinstance(value, list) else (value,):
+                if text:
+                    parts.append(f"<g:{name}>{_escape(text)}</g:{name}>")
+        parts.append("</item>")
+        return "".join(parts)
 
 
 class GoogleTsvSerializer:

@@ -64,7 +64,16 @@ class Command(BaseCommand):
             + f", {build.items_skipped} skipped"
             + (f", {build.deletes_written} deletes" if build.deletes_written else "")
             + f", {seconds:.1f}s, {_size(build.file_size or 0)} → {build.file_path}"
+            + (f" and {len(build.documents) - 1} more documents beside it" if len(build.documents or ()) > 1 else "")
         )
+        documents = build.documents if len(build.documents or ()) > 1 else []
+        for document in documents:
+            messages = document.get("messages", 0)
+            deletes = f" ({document['deletes']} deletes)" if document.get("deletes") else ""
+            self.stdout.write(
+                f"  {document['name']}: {messages} message{'s' if messages != 1 else ''}{deletes}, "
+                f"{_size(document['size'])}"
+            )
         reasons = build.diagnostics.get("reasons", {}) if isinstance(build.diagnostics, dict) else {}
         for reason, count in list(reasons.items())[:20]:
             self.stdout.write(f"  skipped {count} × {reason}")
