@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 import orjson
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from ninja import Body, Header, NinjaAPI, Path, Router, Status
 from ninja.parser import Parser
@@ -123,6 +123,12 @@ def _api_error(error: OrderError) -> ApiError:
     return ApiError(status, [ErrorDetail(code=p.code, message=p.message, field=p.field) for p in error.problems])
 
 
+@api.exception_handler(OrderError)
+def _on_order_error(request: HttpRequest, error: OrderError) -> HttpResponse:
+    """A domain refusal from the services becomes the API's JSON error, through the shared ApiError handler."""
+    return api.on_exception(request, _api_error(error))
+
+
 def _open_cart(request: HttpRequest, cart_id: str) -> Cart:
     cart = cart_get(_channel(request), cart_id)
     if cart is None:
@@ -169,10 +175,7 @@ def cart_detail(request: HttpRequest, cart_id: str = Path(..., alias="cartId", m
 )
 def cart_add_line(request: HttpRequest, payload: LineAddIn, cart_id: str = Path(..., alias="cartId", max_length=64)):
     cart = _open_cart(request, cart_id)
-    try:
-        services.cart_add_line(cart=cart, sku=payload.sku, quantity=payload.quantity, ship_to_id=payload.ship_to_id)
-    except OrderError as error:
-        raise _api_error(error)
+    services.cart_add_line(cart=cart, sku=payload.sku, quantity=payload.quantity, ship_to_id=payload.ship_to_id)
     return Status(201, _cart_response(request, cart_id))
 
 
@@ -190,10 +193,7 @@ def cart_update_line(
     line_item_id: int = Path(..., alias="lineItemId", ge=1, le=2**31 - 1),
 ):
     cart = _open_cart(request, cart_id)
-    try:
-        services.cart_update_line(cart=cart, line_item_id=line_item_id, quantity=payload.quantity)
-    except OrderError as error:
-        raise _api_error(error)
+    services.cart_update_line(cart=cart, line_item_id=line_item_id, quantity=payload.quantity)
     return _cart_response(request, cart_id)
 
 
@@ -210,10 +210,7 @@ def cart_remove_line(
     line_item_id: int = Path(..., alias="lineItemId", ge=1, le=2**31 - 1),
 ):
     cart = _open_cart(request, cart_id)
-    try:
-        services.cart_remove_line(cart=cart, line_item_id=line_item_id)
-    except OrderError as error:
-        raise _api_error(error)
+    services.cart_remove_line(cart=cart, line_item_id=line_item_id)
     return _cart_response(request, cart_id)
 
 
@@ -226,10 +223,7 @@ def cart_remove_line(
 )
 def cart_add_ship_to(request: HttpRequest, payload: ShipToIn, cart_id: str = Path(..., alias="cartId", max_length=64)):
     cart = _open_cart(request, cart_id)
-    try:
-        services.cart_add_ship_to(cart=cart, address=_address(payload.address), shipping_method=payload.shipping_method)
-    except OrderError as error:
-        raise _api_error(error)
+    services.cart_add_ship_to(cart=cart, address=_address(payload.address), shipping_method=payload.shipping_method)
     return Status(201, _cart_response(request, cart_id))
 
 
@@ -252,15 +246,12 @@ def checkout(
 ):
     channel = _channel(request)
     fingerprint = request_fingerprint(channel, request.body) if idempotency_key is not None else ""
-    try:
-        result = checkout_complete(
-            channel=channel,
-            request=_checkout_request(payload),
-            idempotency_key=idempotency_key,
-            fingerprint=fingerprint,
-        )
-    except OrderError as error:
-        raise _api_error(error)
+    result = checkout_complete(
+        channel=channel,
+        request=_checkout_request(payload),
+        idempotency_key=idempotency_key,
+        fingerprint=fingerprint,
+    )
     return result.as_response()
 
 
