@@ -5,8 +5,8 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from itertools import islice
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Case, Count, Exists, F, FloatField, OuterRef, Q, QuerySet, Subquery, Sum, When
+from django.db.models.functions import Cast, Coalesce
 from django.db.models.query import ModelIterable
 from django.utils import timezone
 
@@ -297,3 +297,53 @@ def not_ready_for(queryset: QuerySet, channel: Channel) -> QuerySet:
     """Products listed on the channel whose stored completeness has errors."""
     errors = ChannelCompleteness.objects.filter(product=OuterRef("pk"), channel=channel, error_count__gt=0)
     return queryset.filter(Exists(errors))
+
+
+# SQL twins of the resolver's unit price and availability, for filtering and sorting in the database
+# (the values shown always come from the resolver); kept here, beside visible_in, so the rule has one home.
+
+
+def channel_unit_price(channel: Channel, at: datetime):
+    """The lowest unit price (sale price inside its window, else price) of the channel's sellable rows.
+
+    A float, used only to filter and sort (never shown): the prices shown come from the resolver.
+    """
+    active = Variant.objects.filter(product=OuterRef("product"), sku=OuterRef("sku"), active=True)
+    on_sale = (
+        Q(sale_price__isnull=False)
+        & (Q(sale_start__isnull=True) | Q(sale_start__lte=at))
+        & (Q(sale_end__isnull=True) | Q(sale_end__gt=at))
+    )
+    rows = (
+        _sold_rows_of(channel)
+        .filter(price__isnull=False)
+        .filter(Exists(active))
+        .annotate(unit=Cast(Case(When(on_sale, then=F("sale_price")), default=F("price")), FloatField()))
+        .order_by("unit")
+        .values("unit")[:1]
+    )
+    return Subquery(rows, output_field=FloatField())
+
+
+def _sold_rows_of(channel: Channel) -> QuerySet:
+    return VariantListing.objects.filter(product=OuterRef("pk"), channel=channel, published=True).filter(
+        Q(currency=channel.currency) | Q(currency="")
+    )
+
+
+def in_stock_on(channel: Channel) -> Exists:
+    """Some published variant is in stock (override, or stock when there is none), as the resolver says."""
+    stock = (
+        StockLevel.objects.filter(variant__product=OuterRef("product"), variant__sku=OuterRef("sku"))
+        .values("variant")
+        .annotate(total=Sum(F("on_hand") - F("reserved")))
+        .values("total")[:1]
+    )
+    active = Variant.objects.filter(product=OuterRef("product"), sku=OuterRef("sku"), active=True)
+    rows = (
+        _sold_rows_of(channel)
+        .filter(Exists(active))
+        .annotate(stock=Coalesce(Subquery(stock), 0))
+        .filter(Q(availability="in_stock") | Q(availability="", stock__gt=0))
+    )
+    return Exists(rows)

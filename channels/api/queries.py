@@ -11,26 +11,20 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import (
-    Case,
     Exists,
-    F,
-    FloatField,
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
-    Sum,
     Value,
-    When,
 )
-from django.db.models.functions import Cast, Coalesce
+from django.db.models.functions import Coalesce
 
-from catalog.models import Attribute, Brand, Category, Product, StockLevel, Variant
+from catalog.models import Attribute, Brand, Category, Product, Variant
 from channels.api.cursor import cursor_decode, cursor_encode, query_fingerprint
 from channels.api.http import bad_request
 from channels.api.search import search_ids
-from channels.models import Channel, ProductListing, VariantListing
-from channels.selectors import prefetch_bundle, visible_in
+from channels.models import Channel, ProductListing
+from channels.selectors import channel_unit_price, in_stock_on, prefetch_bundle, visible_in
 from hub.models import ProductTombstone
 
 ORDERINGS = ("title", "-title", "price", "-price", "newest", "updated", "relevance")
@@ -85,52 +79,6 @@ def _ids_or_slugs(values: list[str]) -> Q:
     return Q(pk__in=ids) | Q(slug__in=slugs)
 
 
-def channel_price(channel: Channel, at: datetime):
-    """The lowest unit price (sale price inside its window, else price) of the channel's sellable rows.
-
-    A float, used only to filter and sort (never shown): the prices shown come from the resolver.
-    """
-    active = Variant.objects.filter(product=OuterRef("product"), sku=OuterRef("sku"), active=True)
-    on_sale = (
-        Q(sale_price__isnull=False)
-        & (Q(sale_start__isnull=True) | Q(sale_start__lte=at))
-        & (Q(sale_end__isnull=True) | Q(sale_end__gt=at))
-    )
-    rows = (
-        _sold_rows(channel)
-        .filter(price__isnull=False)
-        .filter(Exists(active))
-        .annotate(unit=Cast(Case(When(on_sale, then=F("sale_price")), default=F("price")), FloatField()))
-        .order_by("unit")
-        .values("unit")[:1]
-    )
-    return Subquery(rows, output_field=FloatField())
-
-
-def _sold_rows(channel: Channel) -> QuerySet:
-    return VariantListing.objects.filter(product=OuterRef("pk"), channel=channel, published=True).filter(
-        Q(currency=channel.currency) | Q(currency="")
-    )
-
-
-def _in_stock(channel: Channel) -> Exists:
-    """Some published variant is in stock (override, or stock when there is none), as the resolver says."""
-    stock = (
-        StockLevel.objects.filter(variant__product=OuterRef("product"), variant__sku=OuterRef("sku"))
-        .values("variant")
-        .annotate(total=Sum(F("on_hand") - F("reserved")))
-        .values("total")[:1]
-    )
-    active = Variant.objects.filter(product=OuterRef("product"), sku=OuterRef("sku"), active=True)
-    rows = (
-        _sold_rows(channel)
-        .filter(Exists(active))
-        .annotate(stock=Coalesce(Subquery(stock), 0))
-        .filter(Q(availability="in_stock") | Q(availability="", stock__gt=0))
-    )
-    return Exists(rows)
-
-
 def _attribute_condition(raw: str) -> Q:
     code, sep, value = raw.partition(":")
     code = code.strip().lower()
@@ -176,13 +124,13 @@ def filtered(channel: Channel, query: ProductQuery, at: datetime, hits: list[int
     for raw in query.attribute:
         queryset = queryset.filter(_attribute_condition(raw))
     if query.min_price is not None or query.max_price is not None:
-        queryset = queryset.annotate(_price=channel_price(channel, at))
+        queryset = queryset.annotate(_price=channel_unit_price(channel, at))
         if query.min_price is not None:
             queryset = queryset.filter(_price__gte=float(query.min_price))
         if query.max_price is not None:
             queryset = queryset.filter(_price__lte=float(query.max_price))
     if query.in_stock is not None:
-        condition = _in_stock(channel)
+        condition = in_stock_on(channel)
         queryset = queryset.filter(condition if query.in_stock else ~condition)
     if query.updated_since is not None:
         opened = ProductListing.objects.filter(
@@ -248,7 +196,7 @@ def page_of_products(
     key, descending, kind = _KEYS[ordering]
     if key == "_sort_price":
         fallback = -1.0 if descending else 1e18  # products without a price come last either way
-        queryset = queryset.annotate(_sort_price=Coalesce(channel_price(channel, at), Value(fallback)))
+        queryset = queryset.annotate(_sort_price=Coalesce(channel_unit_price(channel, at), Value(fallback)))
     if position is not None:
         try:
             value, last_pk = _position_value(kind, position[0]), int(position[1])
