@@ -1,19 +1,13 @@
 """Editorial pages (served headless through the content API) and the sync tombstones of products."""
 
 from django.db import models
-from django.db.models.signals import pre_delete
-from django.dispatch import receiver
-from django.utils import timezone
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
-from wagtail.signals import published, unpublished
 from wagtail_headless_preview.models import HeadlessPreviewMixin
 
-from catalog.models import Product
 from channels.models import Channel
-from channels.selectors import visible_in
 from hub.blocks import BodyBlock
 
 
@@ -52,27 +46,3 @@ class ProductTombstone(models.Model):
 
     def __str__(self) -> str:
         return f"{self.slug} left {self.channel_id} at {self.removed_at:%Y-%m-%d %H:%M}"
-
-
-def tombstones_record(product: Product, *, deleted: bool = False) -> None:
-    """Mark the product gone from every channel that does not show it now; clear it where it is back."""
-    now = timezone.now()
-    for channel in Channel.objects.all():
-        visible = not deleted and visible_in(channel, Product.objects.filter(pk=product.pk)).exists()
-        if visible:
-            ProductTombstone.objects.filter(channel=channel, product_id=product.pk).delete()
-        else:
-            ProductTombstone.objects.update_or_create(
-                channel=channel, product_id=product.pk, defaults={"slug": product.slug, "removed_at": now}
-            )
-
-
-@receiver(published, sender=Product)
-@receiver(unpublished, sender=Product)
-def _product_visibility_changed(sender, instance, **kwargs):
-    tombstones_record(instance)
-
-
-@receiver(pre_delete, sender=Product)
-def _product_deleted(sender, instance, **kwargs):
-    tombstones_record(instance, deleted=True)

@@ -8,7 +8,8 @@ from django.utils import timezone
 
 from catalog.models import Product
 from channels.models import ProductListing, VariantListing
-from hub.models import ProductTombstone, tombstones_record
+from hub.models import ProductTombstone
+from hub.services import tombstones_record
 from tests.factories import (
     BrandFactory,
     ProductImageFactory,
