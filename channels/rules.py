@@ -5,6 +5,7 @@ the fallbacks) and returns issues. Each rule counts as one check towards the com
 """
 
 import re
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Literal
@@ -51,11 +52,12 @@ class Issue:
         return {"severity": self.severity, "field": self.field, "message": self.message, "sku": self.sku}
 
 
-class Rule:
+class Rule(ABC):
     field: str  # the field the rule is about (no default here: the dataclasses below declare it)
 
+    @abstractmethod
     def check(self, product: ResolvedProduct) -> list[Issue]:
-        raise NotImplementedError
+        """The issues of one resolved product against this rule (empty when it passes)."""
 
 
 TEXT_FIELDS = ("title", "summary", "description")
