@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Literal
 
+from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
@@ -196,8 +197,21 @@ def preview_product(
     product, _identifier = preview_object(PRODUCT_CONTENT_TYPE, token)
     if product is None:
         raise not_found("No preview for this token.")
-    data = product_json(resolve(product, request.channel, locale), ImageRenderer(request, specs))
+    return _draft_response(request, product, locale, specs)
+
+
+def _draft_response(request: HttpRequest, draft: Product, locale: str | None, specs):
+    """A draft for its preview token: resolved like the live product, never cached."""
+    data = product_json(resolve(draft, request.channel, locale), ImageRenderer(request, specs))
     return json_read(request, data, cache=False)
+
+
+def _product_read(request: HttpRequest, draft: Product | None, lookup: Q, locale: str | None, specs):
+    """One product by id or slug: the draft when a preview token named it, else the live one if visible."""
+    if draft is not None:
+        return _draft_response(request, draft, locale, specs)
+    queryset = prefetch_bundle(visible_in(request.channel).filter(lookup), request.channel, locale)
+    return _detail(request, queryset.first(), locale, specs)
 
 
 def _detail(request: HttpRequest, product: Product | None, locale: str | None, specs):
@@ -246,11 +260,7 @@ def get_product(
     if not 0 < product_id <= MAX_ID:
         raise not_found("No such product on this channel.")
     draft = _preview_or_none(request, preview_token, product_id, None)
-    if draft is not None:
-        data = product_json(resolve(draft, request.channel, locale), ImageRenderer(request, specs))
-        return json_read(request, data, cache=False)
-    queryset = prefetch_bundle(visible_in(request.channel).filter(pk=product_id), request.channel, locale)
-    return _detail(request, queryset.first(), locale, specs)
+    return _product_read(request, draft, Q(pk=product_id), locale, specs)
 
 
 @router.get(
@@ -272,11 +282,7 @@ def get_product_by_slug(
     locale = request_locale(request, locale)
     specs = image_specs(request)
     draft = _preview_or_none(request, preview_token, None, slug)
-    if draft is not None:
-        data = product_json(resolve(draft, request.channel, locale), ImageRenderer(request, specs))
-        return json_read(request, data, cache=False)
-    queryset = prefetch_bundle(visible_in(request.channel).filter(slug=slug[:255]), request.channel, locale)
-    return _detail(request, queryset.first(), locale, specs)
+    return _product_read(request, draft, Q(slug=slug[:255]), locale, specs)
 
 
 @router.get(
