@@ -1,6 +1,7 @@
 """Money is a Decimal plus an ISO 4217 code; this module is the one place that knows currency decimals."""
 
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cache
 
 from babel.numbers import get_currency_precision, list_currencies
 from django.core.exceptions import ValidationError
@@ -12,15 +13,20 @@ def is_currency(code: str) -> bool:
     return code in _KNOWN_CURRENCIES
 
 
+@cache  # ISO 4217 minor units are fixed data; feeds and pages ask for them once per price
 def currency_decimals(code: str) -> int:
     """Minor-unit digits of a currency: 2 for USD and EUR, 0 for JPY, 3 for KWD."""
     return get_currency_precision(code)
 
 
+@cache
+def _minor_unit(currency: str) -> Decimal:
+    return Decimal(1).scaleb(-currency_decimals(currency))
+
+
 def quantize(amount: Decimal, currency: str) -> Decimal:
     """Round once, at the edge, half-up to the currency's minor unit."""
-    exponent = Decimal(1).scaleb(-currency_decimals(currency))
-    return amount.quantize(exponent, rounding=ROUND_HALF_UP)
+    return amount.quantize(_minor_unit(currency), rounding=ROUND_HALF_UP)
 
 
 def format_amount(amount: Decimal, currency: str) -> str:

@@ -120,24 +120,8 @@ def attach_bundle(
         return
     ids = list(by_id)
 
-    stock = (
-        StockLevel.objects.filter(variant=OuterRef("pk"))
-        .order_by()
-        .values("variant")
-        .annotate(total=Sum(F("on_hand") - F("reserved")))
-        .values("total")
-    )
-    variants = Variant.objects.filter(product_id__in=ids).annotate(**{STOCK_ANNOTATION: Coalesce(Subquery(stock), 0)})
-    listings = ProductListing.objects.filter(product_id__in=ids)
-    variant_listings = VariantListing.objects.filter(product_id__in=ids)
-    translations = ProductTranslation.objects.filter(product_id__in=ids)
-    channel_images = ProductListingImage.objects.filter(product_id__in=ids)
-    if channel is not None:
-        listings = listings.filter(channel=channel)
-        variant_listings = variant_listings.filter(channel=channel)
-        channel_images = channel_images.filter(channel=channel)
-        language = (locale or channel.default_locale).split("-")[0]
-        translations = translations.filter(Q(locale__iexact=language) | Q(locale__istartswith=f"{language}-"))
+    variants = Variant.objects.filter(product_id__in=ids).annotate(**{STOCK_ANNOTATION: variant_stock()})
+    listings, variant_listings, channel_images, translations = channel_children(ids, channel, locale)
 
     _attach(by_id, "variants", variants.order_by("sort_order", "pk"))
     _attach(by_id, "channel_listings", listings)
@@ -153,6 +137,36 @@ def attach_bundle(
     categories = Category.objects.filter(products__in=ids).annotate(_bundle_product_id=F("products"))
     _attach_rows(by_id, "categories", _grouped(categories, "_bundle_product_id"))
     _attach_attribute_links(products, lean=False)
+
+
+def variant_stock() -> Coalesce:
+    """A variant's stock, on hand minus reserved over all locations, as an annotation (0 without rows)."""
+    stock = (
+        StockLevel.objects.filter(variant=OuterRef("pk"))
+        .order_by()
+        .values("variant")
+        .annotate(total=Sum(F("on_hand") - F("reserved")))
+        .values("total")
+    )
+    return Coalesce(Subquery(stock), 0)
+
+
+def channel_children(
+    product_ids: list[int], channel: Channel | None, locale: str | None
+) -> tuple[QuerySet, QuerySet, QuerySet, QuerySet]:
+    """Listings, variant listings, channel images and translations of these products: every channel's, or
+    only the channel's and the texts of its locale's language (what resolving for one channel reads)."""
+    listings = ProductListing.objects.filter(product_id__in=product_ids)
+    variant_listings = VariantListing.objects.filter(product_id__in=product_ids)
+    channel_images = ProductListingImage.objects.filter(product_id__in=product_ids)
+    translations = ProductTranslation.objects.filter(product_id__in=product_ids)
+    if channel is not None:
+        listings = listings.filter(channel=channel)
+        variant_listings = variant_listings.filter(channel=channel)
+        channel_images = channel_images.filter(channel=channel)
+        language = (locale or channel.default_locale).split("-")[0]
+        translations = translations.filter(Q(locale__iexact=language) | Q(locale__istartswith=f"{language}-"))
+    return listings, variant_listings, channel_images, translations
 
 
 def _grouped(rows: Iterable, key: str) -> dict[int, list]:

@@ -1,5 +1,6 @@
 """Writes with business rules for channels: storing completeness, and keeping it current."""
 
+import gc
 import json
 from collections.abc import Iterable, Sequence
 from datetime import datetime
@@ -8,7 +9,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from catalog.models import Product
-from channels.bulk import load_products
+from channels.bulk import collector_paused, load_products
 from channels.completeness import CompletenessReport, check_resolved
 from channels.models import Channel, ChannelCompleteness
 from channels.resolver import load_context, resolve_with
@@ -68,9 +69,11 @@ def completeness_refresh_products(
 def completeness_refresh_channel(channel: Channel, *, batch_size: int = BATCH_SIZE) -> int:
     """Recompute one channel for every product, batch by batch (what the background task runs)."""
     count = 0
-    for batch in product_id_batches(batch_size):
-        completeness_refresh_products(batch, [channel])
-        count += len(batch)
+    with collector_paused():
+        for batch in product_id_batches(batch_size):
+            completeness_refresh_products(batch, [channel])
+            count += len(batch)
+            gc.collect()  # the batch is stored: clear its reference cycles (see collector_paused)
     return count
 
 
@@ -87,7 +90,7 @@ def product_id_batches(batch_size: int = BATCH_SIZE, *, start_after: int = 0) ->
 
 def _latest_versions(product_ids: Sequence[int]) -> list:
     """The products as stored (live), read in bulk; a product with a draft is its revision's object."""
-    products = load_products(list(product_ids))
+    products = load_products(list(product_ids), skip_drafted=True)
     read = {product.pk for product in products}
     drafts = Product.objects.filter(pk__in=[pk for pk in product_ids if pk not in read])
     for product in drafts:

@@ -1,10 +1,11 @@
 """The one feed pipeline: select a channel's items in chunks → resolve → check → serialize, atomically.
 
 Memory stays flat: products are read in primary-key order one chunk at a time (keyset pagination), each
-chunk resolved with `resolve_many` in the prefetch bundle's constant number of queries, checked with the
+chunk read as plain rows in one query per relation and resolved with `resolve_many`, checked with the
 channel's completeness rules, and streamed to a temporary file that replaces the feed only when complete.
 """
 
+import gc
 import logging
 import time
 import traceback
@@ -17,6 +18,7 @@ from pathlib import Path
 from django.conf import settings
 from django.utils import timezone
 
+from channels.bulk import collector_paused, load_products
 from channels.completeness import check_resolved
 from channels.feeds.formats import FeedFormat, get_format
 from channels.feeds.models import FeedBuild, FeedSettings
@@ -26,7 +28,7 @@ from channels.feeds.writer import atomic_document_set, atomic_output, document_f
 from channels.models import Channel
 from channels.resolved import ResolvedProduct
 from channels.resolver import resolve_many
-from channels.selectors import products_for_channel
+from channels.selectors import visible_in
 
 logger = logging.getLogger(__name__)
 
@@ -94,16 +96,22 @@ class BuildReport:
 
 
 def iter_chunks(channel: Channel, *, chunk_size: int, at: datetime) -> Iterator[list[ResolvedProduct]]:
-    """The channel's visible products, resolved, one chunk at a time (keyset pagination on the pk)."""
+    """The channel's visible products, resolved, one chunk at a time (keyset pagination on the pk).
+
+    Each chunk is read as plain rows (`channels.bulk`): a feed reads every product, and model instances for
+    each product and its children would cost several times the queries."""
     last_pk = 0
-    while True:
-        page = list(products_for_channel(channel, at=at).filter(pk__gt=last_pk).order_by("pk")[:chunk_size])
-        if not page:
-            return
-        last_pk = page[-1].pk
-        yield resolve_many(page, channel, at=at)
-        if len(page) < chunk_size:
-            return
+    visible = visible_in(channel, at=at).order_by("pk").values_list("pk", flat=True)
+    with collector_paused():
+        while True:
+            ids = list(visible.filter(pk__gt=last_pk)[:chunk_size])
+            if not ids:
+                return
+            last_pk = ids[-1]
+            yield resolve_many(load_products(ids, channel=channel), channel, at=at)
+            gc.collect()  # the previous chunk is written by now: clear its reference cycles
+            if len(ids) < chunk_size:
+                return
 
 
 def image_urls(products: list[ResolvedProduct], base_url: str) -> dict[int, str]:

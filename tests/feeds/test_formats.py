@@ -321,7 +321,7 @@ def test_a_failing_amazon_build_keeps_the_previous_set(amazon, settings, monkeyp
     def explode(item, context):
         raise RuntimeError("serializer bug")
 
-    monkeypatch.setattr("channels.feeds.serializers.amazon.attributes", explode)
+    monkeypatch.setattr("channels.feeds.serializers.amazon.variant_attributes", explode)
     with pytest.raises(RuntimeError, match="serializer bug"):
         build_feed(amazon, "amazon-json")
 

@@ -4,10 +4,11 @@ One UPDATE message per SKU with the product type and attributes (each an array o
 marketplace_id and, for texts, language_tag), then one DELETE per SKU of the previous build that left.
 """
 
-import json
 from collections.abc import Iterable
 
-from channels.feeds.serializers.base import FeedContext, FeedItem, clean_text, plain_text, sale_applies
+import orjson
+
+from channels.feeds.serializers.base import FeedContext, FeedItem, PerProduct, clean_text, plain_text, sale_applies
 from channels.feeds.writer import DocumentSet
 
 MAX_MESSAGES = 25_000  # the schema's limit on messages per document (settings.FEEDS_AMAZON_MAX_MESSAGES may lower it)
@@ -29,23 +30,38 @@ def _number(amount) -> float:
     return float(amount)
 
 
-def attributes(item: FeedItem, context: FeedContext) -> dict:
-    product, variant = item.product, item.variant
+def _text(value: str, tag: str, market: str) -> list[dict]:
+    return [{"value": value, "language_tag": tag, "marketplace_id": market}]
+
+
+def product_attributes(item: FeedItem, context: FeedContext) -> dict:
+    """The attributes every SKU of the product shares: texts, brand, condition, images."""
+    product = item.product
     market = context.amazon_marketplace_id
     tag = language_tag(product.locale)
-
-    def text(value: str) -> list[dict]:
-        return [{"value": value, "language_tag": tag, "marketplace_id": market}]
-
-    attrs: dict = {"item_name": text(clean_text(product.title).strip())}
+    attrs: dict = {"item_name": _text(clean_text(product.title).strip(), tag, market)}
     if product.brand:
-        attrs["brand"] = text(clean_text(product.brand.name))
+        attrs["brand"] = _text(clean_text(product.brand.name), tag, market)
     description = plain_text(product.description)
     if description:
-        attrs["product_description"] = text(description[:2000])
+        attrs["product_description"] = _text(description[:2000], tag, market)
     summary = plain_text(product.summary)
     if summary:
-        attrs["bullet_point"] = text(summary[:500])
+        attrs["bullet_point"] = _text(summary[:500], tag, market)
+    condition = str(product.channel_attributes.get("condition") or "new")
+    attrs["condition_type"] = [{"value": CONDITION_TYPES.get(condition, "new_new"), "marketplace_id": market}]
+    if item.image_urls:
+        attrs["main_product_image_locator"] = [{"media_location": item.image_urls[0], "marketplace_id": market}]
+        for n, url in enumerate(item.image_urls[1 : 1 + OTHER_IMAGES_MAX], start=1):
+            attrs[f"other_product_image_locator_{n}"] = [{"media_location": url, "marketplace_id": market}]
+    return attrs
+
+
+def variant_attributes(item: FeedItem, context: FeedContext) -> dict:
+    """The SKU's own attributes: identifiers, options, weight, offer and quantity."""
+    product, variant = item.product, item.variant
+    market = context.amazon_marketplace_id
+    attrs: dict = {}
     if variant.gtin:
         kind = IDENTIFIER_TYPES.get(len(variant.gtin), "gtin")
         attrs["externally_assigned_product_identifier"] = [
@@ -55,12 +71,11 @@ def attributes(item: FeedItem, context: FeedContext) -> dict:
         attrs["supplier_declared_has_product_identifier_exemption"] = [{"value": True, "marketplace_id": market}]
     if variant.mpn:
         attrs["part_number"] = [{"value": clean_text(variant.mpn), "marketplace_id": market}]
-    condition = str(product.channel_attributes.get("condition") or "new")
-    attrs["condition_type"] = [{"value": CONDITION_TYPES.get(condition, "new_new"), "marketplace_id": market}]
+    tag = language_tag(product.locale)
     for code in ("color", "size", "material"):
         value = item.option(code)
         if value:
-            attrs[code] = text(clean_text(value))
+            attrs[code] = _text(clean_text(value), tag, market)
     if variant.weight is not None:
         attrs["item_package_weight"] = [
             {
@@ -69,10 +84,6 @@ def attributes(item: FeedItem, context: FeedContext) -> dict:
                 "marketplace_id": market,
             }
         ]
-    if item.image_urls:
-        attrs["main_product_image_locator"] = [{"media_location": item.image_urls[0], "marketplace_id": market}]
-        for n, url in enumerate(item.image_urls[1 : 1 + OTHER_IMAGES_MAX], start=1):
-            attrs[f"other_product_image_locator_{n}"] = [{"media_location": url, "marketplace_id": market}]
     offer: dict = {
         "marketplace_id": market,
         "currency": variant.currency,
@@ -92,14 +103,15 @@ def attributes(item: FeedItem, context: FeedContext) -> dict:
     return attrs
 
 
-def message(message_id: int, item: FeedItem, context: FeedContext) -> dict:
+def message(message_id: int, item: FeedItem, context: FeedContext, shared: dict) -> dict:
+    """One UPDATE message; `shared` is `product_attributes(item, context)`, computed once per product."""
     return {
         "messageId": message_id,
         "sku": item.variant.sku,
         "operationType": "UPDATE",
         "productType": clean_text(item.product.channel_category).strip().upper() or DEFAULT_PRODUCT_TYPE,
         "requirements": "LISTING",
-        "attributes": attributes(item, context),
+        "attributes": {**shared, **variant_attributes(item, context)},
     }
 
 
@@ -111,15 +123,16 @@ class AmazonJsonSerializer:
         limit = max(1, min(context.max_messages or MAX_MESSAGES, MAX_MESSAGES))
         header = (
             b'{"header":'
-            + json.dumps(
+            + orjson.dumps(
                 {"sellerId": context.amazon_seller_id, "version": "2.0", "issueLocale": language_tag(context.locale)}
-            ).encode()
+            )
             + b',"messages":[\n'
         )
         sink = None
         in_document = updates = deletes = 0
         written = context.written_skus
         seen: set[str] = set()
+        shared = PerProduct(product_attributes)
 
         def next_sink():
             nonlocal sink, in_document, updates, deletes
@@ -134,7 +147,7 @@ class AmazonJsonSerializer:
             if sink is None or in_document == limit:
                 next_sink()
             in_document += 1
-            body = json.dumps(message(in_document, item, context)).encode()
+            body = orjson.dumps(message(in_document, item, context, shared(item, context)))
             sink.write(body if in_document == 1 else b",\n" + body)
             written.append(item.variant.sku)
             seen.add(item.variant.sku)
@@ -143,7 +156,7 @@ class AmazonJsonSerializer:
             if sink is None or in_document == limit:
                 next_sink()
             in_document += 1
-            body = json.dumps({"messageId": in_document, "sku": sku, "operationType": "DELETE"}).encode()
+            body = orjson.dumps({"messageId": in_document, "sku": sku, "operationType": "DELETE"})
             sink.write(body if in_document == 1 else b",\n" + body)
             deletes += 1
             context.deletes_written += 1

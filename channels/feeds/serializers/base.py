@@ -50,6 +50,28 @@ class FeedItem:
         return "" if value in (None, "") else str(value)
 
 
+class PerProduct:
+    """A value computed from an item's product, kept while that product's items go by.
+
+    The pipeline yields the items (variants) of a product one after another, so product-level work (texts
+    stripped of markup and escaped, brand, category path, image links) is done once per product instead of
+    once per variant. `compute(item, *args)` must read only the item's product and the arguments.
+    """
+
+    __slots__ = ("_compute", "_product", "_value")
+
+    def __init__(self, compute):
+        self._compute = compute
+        self._product = None
+        self._value = None
+
+    def __call__(self, item: FeedItem, *args):
+        if item.product is not self._product:
+            self._value = self._compute(item, *args)
+            self._product = item.product
+        return self._value
+
+
 @dataclass(slots=True)
 class FeedContext:
     """Facts of the channel and of the run that a serializer needs besides the items."""

@@ -7,6 +7,7 @@ from typing import BinaryIO
 from channels.feeds.serializers.base import (
     FeedContext,
     FeedItem,
+    PerProduct,
     clean_text,
     iso_minute,
     money,
@@ -64,26 +65,40 @@ def _yes_no(value) -> str:
     return "yes" if value is True or str(value).lower() in ("yes", "true", "1") else "no"
 
 
-def item_fields(item: FeedItem, now: datetime) -> dict[str, str | list[str]]:
-    """The attributes of one item, by Google's names; empty values are left out by the writers."""
-    product, variant, currency = item.product, item.variant, item.product.currency
+def product_fields(item: FeedItem) -> dict[str, str | list[str]]:
+    """The attributes every item of the product shares, by Google's names."""
+    product = item.product
     attributes = product.channel_attributes
     fields: dict[str, str | list[str]] = {
-        "id": clean_text(variant.sku)[:ID_MAX],
         "title": truncate(clean_text(product.title).strip(), TITLE_MAX),
         "description": truncate(plain_text(product.description or product.summary), DESCRIPTION_MAX),
-        "link": item.link,
         "image_link": item.image_urls[0] if item.image_urls else "",
         "additional_image_link": list(item.image_urls[1 : 1 + ADDITIONAL_IMAGES_MAX]),
-        "availability": variant.availability,
-        "price": money(variant.price, currency),
         "condition": str(attributes.get("condition") or "new"),
         "brand": truncate(clean_text(product.brand.name), BRAND_MAX) if product.brand else "",
-        "gtin": variant.gtin,
-        "mpn": clean_text(variant.mpn),
         "item_group_id": item.item_group_id if item.has_variants else "",
         "google_product_category": clean_text(product.channel_category),
         "product_type": truncate(clean_text(item.product_type_path), PRODUCT_TYPE_MAX),
+    }
+    if not product.identifier_exists:
+        fields["identifier_exists"] = "no"
+    for code in ("adult", "is_bundle"):
+        fields[code] = _yes_no(attributes.get(code))
+    for n in range(5):
+        fields[f"custom_label_{n}"] = clean_text(attributes.get(f"custom_label_{n}", ""))
+    return fields
+
+
+def variant_fields(item: FeedItem, now: datetime) -> dict[str, str | list[str]]:
+    """The attributes of the item's own variant."""
+    variant, currency = item.variant, item.product.currency
+    fields: dict[str, str | list[str]] = {
+        "id": clean_text(variant.sku)[:ID_MAX],
+        "link": item.link,
+        "availability": variant.availability,
+        "price": money(variant.price, currency),
+        "gtin": variant.gtin,
+        "mpn": clean_text(variant.mpn),
         "shipping_weight": weight(variant),
     }
     if variant.availability in ("preorder", "backorder") and variant.availability_date:
@@ -91,14 +106,8 @@ def item_fields(item: FeedItem, now: datetime) -> dict[str, str | list[str]]:
     if sale_applies(variant, now):
         fields["sale_price"] = money(variant.sale_price, currency)
         fields["sale_price_effective_date"] = sale_interval(variant, now, colon=False)
-    if not product.identifier_exists:
-        fields["identifier_exists"] = "no"
     for code in APPAREL_TEXT:
         fields[code] = clean_text(item.option(code))
-    for code in ("adult", "is_bundle"):
-        fields[code] = _yes_no(attributes.get(code))
-    for n in range(5):
-        fields[f"custom_label_{n}"] = clean_text(attributes.get(f"custom_label_{n}", ""))
     return fields
 
 
@@ -129,8 +138,10 @@ class GoogleXmlSerializer:
             f"<?xml version='1.0' encoding='utf-8'?>\n<rss xmlns:g=\"{G_NS}\" version=\"2.0\"><channel>{head}".encode()
         )
         lines: list[str] = []
+        shared = PerProduct(lambda item: _elements(product_fields(item)))
+        now = context.built_at
         for item in items:
-            lines.append(self.item_xml(item, context.built_at))
+            lines.append(f"<item>{shared(item)}{_elements(variant_fields(item, now))}</item>")
             count += 1
             if len(lines) >= 512:
                 sink.write("".join(lines).encode())
@@ -139,15 +150,15 @@ class GoogleXmlSerializer:
         sink.write("".join(lines).encode())
         return count
 
-    @staticmethod
-    def item_xml(item: FeedItem, now: datetime) -> str:
-        parts = ["<item>"]
-        for name, value in item_fields(item, now).items():
-            for text in value if isinstance(value, list) else (value,):
-                if text:
-                    parts.append(f"<g:{name}>{_escape(text)}</g:{name}>")
-        parts.append("</item>")
-        return "".join(parts)
+
+def _elements(fields: dict[str, str | list[str]]) -> str:
+    """`<g:name>value</g:name>` for each non-empty value (one element per value of a list)."""
+    parts = []
+    for name, value in fields.items():
+        for text in value if isinstance(value, list) else (value,):
+            if text:
+                parts.append(f"<g:{name}>{_escape(text)}</g:{name}>")
+    return "".join(parts)
 
 
 class GoogleTsvSerializer:
@@ -158,8 +169,9 @@ class GoogleTsvSerializer:
         count = 0
         sink.write(("\t".join(COLUMNS) + "\n").encode())
         lines: list[str] = []
+        shared = PerProduct(product_fields)
         for item in items:
-            fields = item_fields(item, context.built_at)
+            fields = {**shared(item), **variant_fields(item, context.built_at)}
             row = []
             for name in COLUMNS:
                 value = fields.get(name, "")

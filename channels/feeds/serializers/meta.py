@@ -8,6 +8,7 @@ from typing import BinaryIO
 from channels.feeds.serializers.base import (
     FeedContext,
     FeedItem,
+    PerProduct,
     clean_text,
     money,
     plain_text,
@@ -75,37 +76,46 @@ def _additional_images(urls: tuple[str, ...]) -> str:
     return ",".join(chosen)
 
 
-def row(item: FeedItem, context: FeedContext) -> list[str]:
-    product, variant, currency = item.product, item.variant, item.product.currency
+def product_values(item: FeedItem) -> dict[str, str]:
+    """The columns every item of the product shares."""
+    product = item.product
     attributes = product.channel_attributes
-    on_sale = sale_applies(variant, context.built_at)
     values = {
-        "id": clean_text(variant.sku)[:ID_MAX],
         "title": truncate(clean_text(product.title).strip(), TITLE_MAX),
         "description": truncate(plain_text(product.description or product.summary), DESCRIPTION_MAX),
-        "availability": AVAILABILITY[variant.availability],
         "condition": str(attributes.get("condition") or "new"),
-        "price": money(variant.price, currency),
-        "link": item.link,
         "image_link": item.image_urls[0] if item.image_urls else "",
         "brand": truncate(clean_text(product.brand.name), BRAND_MAX) if product.brand else "",
         "additional_image_link": _additional_images(item.image_urls[1:]),
-        "sale_price": money(variant.sale_price, currency) if on_sale else "",
-        "sale_price_effective_date": sale_interval(variant, context.built_at, colon=True) if on_sale else "",
         "item_group_id": item.item_group_id if item.has_variants else "",
         "google_product_category": clean_text(product.channel_category),
         "product_type": clean_text(item.product_type_path),
+        "status": str(attributes.get("status") or "active"),
+    }
+    for n in range(5):
+        values[f"custom_label_{n}"] = clean_text(attributes.get(f"custom_label_{n}", ""))
+    return values
+
+
+def variant_values(item: FeedItem, context: FeedContext) -> dict[str, str]:
+    """The columns of the item's own variant."""
+    variant, currency = item.variant, item.product.currency
+    on_sale = sale_applies(variant, context.built_at)
+    values = {
+        "id": clean_text(variant.sku)[:ID_MAX],
+        "availability": AVAILABILITY[variant.availability],
+        "price": money(variant.price, currency),
+        "link": item.link,
+        "sale_price": money(variant.sale_price, currency) if on_sale else "",
+        "sale_price_effective_date": sale_interval(variant, context.built_at, colon=True) if on_sale else "",
         "gtin": variant.gtin,
         "mpn": clean_text(variant.mpn),
         "shipping_weight": weight(variant),
         "quantity_to_sell_on_facebook": str(variant.available_quantity) if variant.available_quantity > 0 else "",
-        "status": str(attributes.get("status") or "active"),
     }
     for code in ("gender", "age_group", "color", "size", "material", "pattern"):
         values[code] = truncate(clean_text(item.option(code)), 200 if code != "pattern" else 100)
-    for n in range(5):
-        values[f"custom_label_{n}"] = clean_text(attributes.get(f"custom_label_{n}", ""))
-    return [values.get(name, "") for name in COLUMNS]
+    return values
 
 
 class MetaCsvSerializer:
@@ -117,8 +127,10 @@ class MetaCsvSerializer:
         writer = csv.writer(buffer, dialect="excel")
         writer.writerow(COLUMNS)
         count = 0
+        shared = PerProduct(product_values)
         for item in items:
-            writer.writerow(row(item, context))
+            values = {**shared(item), **variant_values(item, context)}
+            writer.writerow([values.get(name, "") for name in COLUMNS])
             count += 1
             if count % 512 == 0:
                 sink.write(buffer.getvalue().encode())
