@@ -73,6 +73,9 @@ TRANSLATION_FIELDS = ("product_id", "locale", "title", "summary", "description")
 def collector_paused() -> Iterator[None]:
     """Run a bulk job with Python's cyclic garbage collector paused; call `gc.collect()` between batches.
 
+    Use it as a `with` block around the whole job (so an error ends the pause too) and call
+    `batch_done()` after each batch.
+
     A feed build allocates millions of short-lived objects, and the collector's automatic passes (one per
     few hundred allocations) each walk the tracked objects of their generations, the whole process's for
     the oldest: measured on a 10k-product feed, they took about 40% of the load and resolve time. Reference
@@ -89,6 +92,13 @@ def collector_paused() -> Iterator[None]:
         gc.unfreeze()
         if was_enabled:
             gc.enable()
+
+
+def batch_done() -> None:
+    """Inside `collector_paused`: collect the finished batch's reference cycles (cheap: only the job's own
+    objects are walked). Outside it the automatic collector is running, and this does nothing."""
+    if not gc.isenabled():
+        gc.collect()
 
 
 class Rows(list):

@@ -1,6 +1,5 @@
 """Writes with business rules for channels: storing completeness, and keeping it current."""
 
-import gc
 import json
 from collections.abc import Iterable, Sequence
 from datetime import datetime
@@ -9,7 +8,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from catalog.models import Product
-from channels.bulk import collector_paused, load_products
+from channels.bulk import batch_done, collector_paused, load_products
 from channels.completeness import CompletenessReport, check_resolved
 from channels.models import Channel, ChannelCompleteness
 from channels.resolver import load_context, resolve_with
@@ -73,7 +72,7 @@ def completeness_refresh_channel(channel: Channel, *, batch_size: int = BATCH_SI
         for batch in product_id_batches(batch_size):
             completeness_refresh_products(batch, [channel])
             count += len(batch)
-            gc.collect()  # the batch is stored: clear its reference cycles (see collector_paused)
+            batch_done()
     return count
 
 

@@ -5,7 +5,6 @@ chunk read as plain rows in one query per relation and resolved with `resolve_ma
 channel's completeness rules, and streamed to a temporary file that replaces the feed only when complete.
 """
 
-import gc
 import logging
 import time
 import traceback
@@ -18,7 +17,7 @@ from pathlib import Path
 from django.conf import settings
 from django.utils import timezone
 
-from channels.bulk import collector_paused, load_products
+from channels.bulk import batch_done, collector_paused, load_products
 from channels.completeness import check_resolved
 from channels.feeds.formats import FeedFormat, get_format
 from channels.feeds.models import FeedBuild, FeedSettings
@@ -102,16 +101,15 @@ def iter_chunks(channel: Channel, *, chunk_size: int, at: datetime) -> Iterator[
     each product and its children would cost several times the queries."""
     last_pk = 0
     visible = visible_in(channel, at=at).order_by("pk").values_list("pk", flat=True)
-    with collector_paused():
-        while True:
-            ids = list(visible.filter(pk__gt=last_pk)[:chunk_size])
-            if not ids:
-                return
-            last_pk = ids[-1]
-            yield resolve_many(load_products(ids, channel=channel), channel, at=at)
-            gc.collect()  # the previous chunk is written by now: clear its reference cycles
-            if len(ids) < chunk_size:
-                return
+    while True:
+        ids = list(visible.filter(pk__gt=last_pk)[:chunk_size])
+        if not ids:
+            return
+        last_pk = ids[-1]
+        yield resolve_many(load_products(ids, channel=channel), channel, at=at)
+        batch_done()  # the previous chunk is written by now
+        if len(ids) < chunk_size:
+            return
 
 
 def image_urls(products: list[ResolvedProduct], base_url: str) -> dict[int, str]:
@@ -207,28 +205,29 @@ def build_feed(
     report = BuildReport()
     started = time.monotonic()
     try:
-        items = iter_items(
-            channel,
-            report,
-            chunk_size=chunk_size or getattr(settings, "FEEDS_CHUNK_SIZE", DEFAULT_CHUNK_SIZE),
-            at=at,
-            on_chunk=on_chunk,
-        )
-        gzip_level = getattr(settings, "FEEDS_GZIP_LEVEL", 6)
-        serializer = serializer_for(fmt.code)
-        if fmt.multi_document:
-            # --output names the first document; the others go beside it (out.json, out-2.json …).
-            named = replace(fmt, filename=path.name) if output else fmt
-            if output:
-                target = document_files(path, named.document_name, gzip_level=gzip_level)
+        with collector_paused():  # a build allocates millions of short-lived objects: see bulk.py
+            items = iter_items(
+                channel,
+                report,
+                chunk_size=chunk_size or getattr(settings, "FEEDS_CHUNK_SIZE", DEFAULT_CHUNK_SIZE),
+                at=at,
+                on_chunk=on_chunk,
+            )
+            gzip_level = getattr(settings, "FEEDS_GZIP_LEVEL", 6)
+            serializer = serializer_for(fmt.code)
+            if fmt.multi_document:
+                # --output names the first document; the others go beside it (out.json, out-2.json …).
+                named = replace(fmt, filename=path.name) if output else fmt
+                if output:
+                    target = document_files(path, named.document_name, gzip_level=gzip_level)
+                else:
+                    target = atomic_document_set(set_link(channel, fmt), named.document_name, gzip_level=gzip_level)
+                with target as documents:
+                    written = serializer.write_documents(documents, items, context)
+                build.documents = documents.documents
             else:
-                target = atomic_document_set(set_link(channel, fmt), named.document_name, gzip_level=gzip_level)
-            with target as documents:
-                written = serializer.write_documents(documents, items, context)
-            build.documents = documents.documents
-        else:
-            with atomic_output(path, gzip_level=gzip_level) as sink:
-                written = serializer.write(sink, items, context)
+                with atomic_output(path, gzip_level=gzip_level) as sink:
+                    written = serializer.write(sink, items, context)
     except Exception as exc:
         build.status = FeedBuild.Status.FAILED
         build.error = f"{type(exc).__name__}: {exc}\n\n{traceback.format_exc(limit=8)}"

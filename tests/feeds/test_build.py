@@ -1,5 +1,6 @@
 """Building: atomic swap, query counts per chunk, the command, background rebuilds, the admin page."""
 
+import gc
 import io
 from decimal import Decimal
 from pathlib import Path
@@ -110,6 +111,20 @@ def test_queries_grow_with_chunks_not_with_items(google):
     assert 0 < per_chunk <= 15
     assert big_one_chunk == one_chunk  # ten times the items in one chunk: the same queries
     assert big_four_chunks == one_chunk + 3 * per_chunk
+
+
+def test_a_build_gives_the_garbage_collector_back_as_it_found_it(google, monkeypatch):
+    """The pipeline pauses the cyclic collector per chunk (channels.bulk.collector_paused); a build, good or
+    failed, must leave it running and nothing frozen, or a web process would stop collecting cycles."""
+    bulk_catalog(google, products=30, variants=2)
+    assert gc.isenabled()
+    build_feed(google, "google-xml", chunk_size=10)
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+
+    monkeypatch.setitem(SERIALIZERS, "google-xml", ExplodingSerializer)
+    with pytest.raises(RuntimeError):
+        build_feed(google, "google-xml", chunk_size=10)
+    assert gc.isenabled() and gc.get_freeze_count() == 0
 
 
 def test_missing_renditions_are_made_in_bulk_not_one_query_set_per_image(google):
