@@ -152,6 +152,12 @@ def setup_channels() -> None:
                 VariantListing.objects.bulk_create(batch)
                 batch = []
         VariantListing.objects.bulk_create(batch)
+    # Table statistics, as autovacuum (PostgreSQL) or a maintained database has them: without, the planner
+    # guesses badly on freshly bulk-loaded tables, for the raw query and the export alike.
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
 
 
 def child(mode: str, fmt: str) -> None:

@@ -66,3 +66,15 @@ def test_a_malformed_boolean_is_a_clear_error(value):
     result = run_settings_probe({"DEBUG": value}, "s.DEBUG")
     assert result.returncode != 0
     assert "DEBUG must be a boolean" in result.stderr
+
+
+@pytest.mark.django_db
+def test_postgresql_connections_run_without_jit():
+    """Short OLTP queries must not pay for JIT compilation (see the DATABASES comment in settings)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL (DATABASE_URL=postgres://…)")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
