@@ -1,86 +1,12 @@
-"""The built-in rule set of each channel kind, from the marketplaces' own requirements (shared/specs/feeds.md).
+"""The rule types: required fields, lengths, allowed values, images, prices, links, identifiers, and
+Google's apparel and category checks. The rule set of each channel kind is built from them in `kinds`."""
 
-A rule looks at a resolved product (never at listings or translations: the resolver has already applied
-the fallbacks) and returns issues. Each rule counts as one check towards the completeness percentage.
-"""
-
-import re
-from abc import ABC, abstractmethod
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal
 
 from catalog.validators import is_valid_gtin
-from channels import attributes as vocab
 from channels.resolved import ResolvedProduct
-
-Severity = Literal["error", "warning"]
-
-# Where a merchandiser fixes each field: shown next to the issue in the editor.
-FIELD_LOCATIONS: Mapping[str, str] = {
-    "listing": "Channels tab › add a listing for this channel",
-    "title": "Title (or the channel listing's title)",
-    "summary": "Summary (or the channel listing's summary)",
-    "description": "Description (or the channel listing's description)",
-    "brand": "Brand",
-    "images": "Images (or the channel images in the Channels tab)",
-    "gtin": "Variants › GTIN",
-    "mpn": "Variants › MPN",
-    "weight": "Variants › Weight",
-    "price": "Channels tab › Variant prices",
-    "sale_price": "Channels tab › Variant prices",
-    "availability_date": "Channels tab › Variant prices › Availability date",
-    "channel_category": "Channels tab › listing › Channel category",
-    "url": "Channel settings › Product URL template",
-    "identifier_exists": "Channels tab › listing › Channel attributes (identifier_exists: no)",
-}
-CHANNEL_ATTRIBUTE_LOCATION = "Channels tab › listing › Channel attributes ({field}: …)"
-
-
-def field_location(field: str) -> str:
-    return FIELD_LOCATIONS.get(field, CHANNEL_ATTRIBUTE_LOCATION.format(field=field))
-
-
-@dataclass(frozen=True, slots=True)
-class Issue:
-    severity: Severity
-    field: str
-    message: str
-    sku: str = ""  # set when the issue is about one variant
-
-    def as_dict(self) -> dict:
-        return {"severity": self.severity, "field": self.field, "message": self.message, "sku": self.sku}
-
-
-class Rule(ABC):
-    field: str  # the field the rule is about (no default here: the dataclasses below declare it)
-
-    @abstractmethod
-    def check(self, product: ResolvedProduct) -> list[Issue]:
-        """The issues of one resolved product against this rule (empty when it passes)."""
-
-
-TEXT_FIELDS = ("title", "summary", "description")
-TAG = re.compile(r"<[^>]+>")
-
-
-def plain_text(html: str) -> str:
-    return " ".join(TAG.sub(" ", html or "").split())
-
-
-def _value(product: ResolvedProduct, field: str):
-    """A field's effective value on the resolved product, for the generic rules (required, allowed values)."""
-    if field in TEXT_FIELDS:
-        return plain_text(getattr(product, field))
-    if field == "brand":
-        return product.brand.name if product.brand else ""
-    if field == "channel_category":
-        return product.channel_category
-    if field == "images":
-        return product.images
-    if field in product.channel_attributes:
-        return product.channel_attributes[field]
-    return next((a.value for a in product.attributes if a.code == field), None)
+from channels.rules.base import TEXT_FIELDS, Issue, Rule, Severity, field_value, plain_text
 
 
 @dataclass(frozen=True)
@@ -90,7 +16,7 @@ class Required(Rule):
     why: str = ""
 
     def check(self, product):
-        value = _value(product, self.field)
+        value = field_value(product, self.field)
         if value in (None, "", ()):
             return [
                 Issue(self.severity, self.field, f"{self.field.replace('_', ' ').capitalize()} is missing.{self.why}")
@@ -128,7 +54,7 @@ class MaxLength(Rule):
         length = (
             len(plain_text(getattr(product, self.field)))
             if self.field in TEXT_FIELDS
-            else len(str(_value(product, self.field) or ""))
+            else len(str(field_value(product, self.field) or ""))
         )
         if length > self.limit:
             return [
@@ -179,7 +105,7 @@ class AllowedValues(Rule):
     required: bool = False
 
     def check(self, product):
-        value = _value(product, self.field)
+        value = field_value(product, self.field)
         if value in (None, ""):
             if self.required:
                 return [
@@ -411,7 +337,7 @@ class GoogleApparel(Rule):
         for name in needed:
             if name in ("color", "size") and all(name in v.options for v in product.variants if v.published):
                 continue  # a variant option is as good
-            if _value(product, name) in (None, ""):
+            if field_value(product, name) in (None, ""):
                 issues.append(Issue("error", name, f"Google requires {name.replace('_', ' ')} for apparel."))
         return issues
 
@@ -427,87 +353,5 @@ class GoogleCategoryFormat(Rule):
         return []
 
 
-def _google_min_image(product: ResolvedProduct) -> int:
+def google_min_image(product: ResolvedProduct) -> int:
     return 250 if _google_is_apparel(product) else 100
-
-
-COMMON = (Listed(), Required("title"), Priced())
-
-RULE_SETS: Mapping[str, tuple[Rule, ...]] = {
-    "storefront": (
-        *COMMON,
-        Required("description", "warning"),
-        MainImage(min_size=1),
-    ),
-    "pos": (
-        *COMMON,
-        RequiredForEveryVariant("gtin", "warning"),  # tills scan barcodes
-    ),
-    "google": (
-        *COMMON,
-        MaxLength("title", 150),
-        Required("description"),
-        MaxLength("description", 5000),
-        Link(),
-        MainImage(min_size=100, recommended=500, min_size_for=_google_min_image),
-        MaxImages(10),
-        Required("brand"),
-        MaxLength("brand", 70),
-        Identifiers(accept_brand_mpn=True, allow_no_identifier=True),
-        AllowedValues("condition", vocab.GOOGLE_CONDITIONS),
-        AllowedValues("age_group", vocab.GOOGLE_AGE_GROUPS),
-        AllowedValues("gender", vocab.GENDERS),
-        GoogleApparel(),
-        GoogleCategoryFormat(),
-        SaleBelowPrice(),
-        AvailabilityDateWhenNotInStock(),
-    ),
-    "meta": (
-        *COMMON,
-        MaxLength("title", 200),
-        MaxLength("title", 150, "warning", " Meta's template allows 150."),
-        Required("description"),
-        MaxLength("description", 9999),
-        MinLength("description", 30),
-        NotAllCaps("description"),
-        Link(),
-        MainImage(min_size=500, recommended=1024),
-        MaxImages(20),
-        AnyOfIdentifiers(),
-        MaxLength("brand", 100),
-        AllowedValues("condition", vocab.META_CONDITIONS, required=True),
-        AllowedValues("age_group", vocab.META_AGE_GROUPS),
-        AllowedValues("gender", vocab.GENDERS),
-        SaleBelowPrice(),
-    ),
-    "amazon": (
-        *COMMON,
-        # Amazon's limits come from its product type definitions (not in feeds.md); 200 is the common one.
-        MaxLength("title", 200, "warning"),
-        Required("channel_category", why=" Amazon needs a product type (e.g. SHIRT)."),
-        Required("brand"),
-        Identifiers(accept_brand_mpn=False, allow_no_identifier=True),
-        MainImage(min_size=500, recommended=1000),
-        Required("description", "warning"),
-        AllowedValues("condition", vocab.GOOGLE_CONDITIONS),
-        SaleBelowPrice(),
-    ),
-    "marketplace": (
-        *COMMON,
-        Required("description", "warning"),
-        MainImage(min_size=1),
-        Required("brand", "warning"),
-        Identifiers(accept_brand_mpn=True, allow_no_identifier=True, severity="warning"),
-        AllowedValues("condition", vocab.GOOGLE_CONDITIONS),
-    ),
-}
-
-VARIANT_FIELDS = {"gtin", "mpn", "weight"}
-
-
-def rules_for(kind: str, required_fields: list[str] | tuple[str, ...] = ()) -> tuple[Rule, ...]:
-    """The kind's built-in rules plus the channel's own required fields."""
-    extra = tuple(
-        RequiredForEveryVariant(name) if name in VARIANT_FIELDS else Required(name) for name in required_fields
-    )
-    return (*RULE_SETS.get(kind, COMMON), *extra)

@@ -1,0 +1,108 @@
+"""The built-in rule set of each channel kind, from the marketplaces' own requirements (shared/specs/feeds.md),
+and `rules_for`, which adds a channel's own required fields."""
+
+from collections.abc import Mapping
+
+from channels import attributes as vocab
+from channels.rules.base import Rule
+from channels.rules.checks import (
+    AllowedValues,
+    AnyOfIdentifiers,
+    AvailabilityDateWhenNotInStock,
+    GoogleApparel,
+    GoogleCategoryFormat,
+    Identifiers,
+    Link,
+    Listed,
+    MainImage,
+    MaxImages,
+    MaxLength,
+    MinLength,
+    NotAllCaps,
+    Priced,
+    Required,
+    RequiredForEveryVariant,
+    SaleBelowPrice,
+    google_min_image,
+)
+
+COMMON = (Listed(), Required("title"), Priced())
+
+RULE_SETS: Mapping[str, tuple[Rule, ...]] = {
+    "storefront": (
+        *COMMON,
+        Required("description", "warning"),
+        MainImage(min_size=1),
+    ),
+    "pos": (
+        *COMMON,
+        RequiredForEveryVariant("gtin", "warning"),  # tills scan barcodes
+    ),
+    "google": (
+        *COMMON,
+        MaxLength("title", 150),
+        Required("description"),
+        MaxLength("description", 5000),
+        Link(),
+        MainImage(min_size=100, recommended=500, min_size_for=google_min_image),
+        MaxImages(10),
+        Required("brand"),
+        MaxLength("brand", 70),
+        Identifiers(accept_brand_mpn=True, allow_no_identifier=True),
+        AllowedValues("condition", vocab.GOOGLE_CONDITIONS),
+        AllowedValues("age_group", vocab.GOOGLE_AGE_GROUPS),
+        AllowedValues("gender", vocab.GENDERS),
+        GoogleApparel(),
+        GoogleCategoryFormat(),
+        SaleBelowPrice(),
+        AvailabilityDateWhenNotInStock(),
+    ),
+    "meta": (
+        *COMMON,
+        MaxLength("title", 200),
+        MaxLength("title", 150, "warning", " Meta's template allows 150."),
+        Required("description"),
+        MaxLength("description", 9999),
+        MinLength("description", 30),
+        NotAllCaps("description"),
+        Link(),
+        MainImage(min_size=500, recommended=1024),
+        MaxImages(20),
+        AnyOfIdentifiers(),
+        MaxLength("brand", 100),
+        AllowedValues("condition", vocab.META_CONDITIONS, required=True),
+        AllowedValues("age_group", vocab.META_AGE_GROUPS),
+        AllowedValues("gender", vocab.GENDERS),
+        SaleBelowPrice(),
+    ),
+    "amazon": (
+        *COMMON,
+        # Amazon's limits come from its product type definitions (not in feeds.md); 200 is the common one.
+        MaxLength("title", 200, "warning"),
+        Required("channel_category", why=" Amazon needs a product type (e.g. SHIRT)."),
+        Required("brand"),
+        Identifiers(accept_brand_mpn=False, allow_no_identifier=True),
+        MainImage(min_size=500, recommended=1000),
+        Required("description", "warning"),
+        AllowedValues("condition", vocab.GOOGLE_CONDITIONS),
+        SaleBelowPrice(),
+    ),
+    "marketplace": (
+        *COMMON,
+        Required("description", "warning"),
+        MainImage(min_size=1),
+        Required("brand", "warning"),
+        Identifiers(accept_brand_mpn=True, allow_no_identifier=True, severity="warning"),
+        AllowedValues("condition", vocab.GOOGLE_CONDITIONS),
+    ),
+}
+
+VARIANT_FIELDS = {"gtin", "mpn", "weight"}
+
+
+def rules_for(kind: str, required_fields: list[str] | tuple[str, ...] = ()) -> tuple[Rule, ...]:
+    """The kind's built-in rules plus the channel's own required fields."""
+    extra = tuple(
+        RequiredForEveryVariant(name) if name in VARIANT_FIELDS else Required(name) for name in required_fields
+    )
+    return (*RULE_SETS.get(kind, COMMON), *extra)
