@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from typing import BinaryIO
 
 from catalog.money import format_amount
-from channels.feeds.serializers.base import FeedContext, FeedItem, clean_text, plain_text
+from channels.feeds.serializers.base import FeedContext, FeedItem, PerProduct, clean_text, plain_text
 
 
 def _amount(value, currency: str) -> str | None:
@@ -18,13 +18,10 @@ def _moment(value) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def record(item: FeedItem) -> dict:
-    """The item as our JSON writes it: camelCase, money as decimal strings with the currency beside them."""
-    product, variant = item.product, item.variant
-    currency = variant.currency
+def product_record(item: FeedItem) -> dict:
+    """The fields every item of the product shares."""
+    product = item.product
     return {
-        "id": variant.sku,
-        "sku": variant.sku,
         "itemGroupId": item.item_group_id,
         "productId": product.id,
         "slug": product.slug,
@@ -33,14 +30,28 @@ def record(item: FeedItem) -> dict:
         "description": plain_text(product.description),
         "descriptionHtml": clean_text(product.description),
         "brand": product.brand.name if product.brand else None,
-        "gtin": variant.gtin or None,
-        "mpn": variant.mpn or None,
         "identifierExists": product.identifier_exists,
-        "options": variant.options,
         "attributes": {attribute.code: attribute.value for attribute in product.attributes},
         "channelAttributes": product.channel_attributes,
         "channelCategory": product.channel_category or None,
         "categories": [category.path_text for category in product.categories],
+        "imageLinks": list(item.image_urls),
+        "updatedAt": _moment(product.updated_at),
+    }
+
+
+def record(item: FeedItem, shared: dict) -> dict:
+    """The item as our JSON writes it: camelCase, money as decimal strings with the currency beside them.
+    `shared` is `product_record(item)`, computed once per product."""
+    variant = item.variant
+    currency = variant.currency
+    return {
+        "id": variant.sku,
+        "sku": variant.sku,
+        **shared,
+        "gtin": variant.gtin or None,
+        "mpn": variant.mpn or None,
+        "options": variant.options,
         "currency": currency,
         "price": _amount(variant.price, currency),
         "salePrice": _amount(variant.sale_price, currency),
@@ -53,8 +64,6 @@ def record(item: FeedItem) -> dict:
         "weight": f"{variant.weight.normalize():f}" if variant.weight is not None else None,
         "weightUnit": variant.weight_unit if variant.weight is not None else None,
         "link": item.link,
-        "imageLinks": list(item.image_urls),
-        "updatedAt": _moment(product.updated_at),
     }
 
 
@@ -105,8 +114,9 @@ class GenericCsvSerializer:
         writer = csv.writer(buffer, dialect="excel")
         writer.writerow(CSV_COLUMNS)
         count = 0
+        shared = PerProduct(product_record)
         for item in items:
-            data = record(item)
+            data = record(item, shared(item))
             writer.writerow([_cell(data[name]) for name in CSV_COLUMNS])
             count += 1
             if count % 512 == 0:
@@ -121,8 +131,9 @@ class JsonLinesSerializer:
     def write(self, sink: BinaryIO, items: Iterable[FeedItem], context: FeedContext) -> int:
         count = 0
         lines: list[str] = []
+        shared = PerProduct(product_record)
         for item in items:
-            lines.append(json.dumps(record(item), ensure_ascii=False, default=str))
+            lines.append(json.dumps(record(item, shared(item)), ensure_ascii=False, default=str))
             count += 1
             if len(lines) >= 512:
                 sink.write(("\n".join(lines) + "\n").encode())
