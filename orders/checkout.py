@@ -4,7 +4,8 @@ The order of work keeps the guarantees of specs/checkout.md:
 1. read the cart and its channel prices once (constant queries), check everything that needs no lock;
 2. authorize every payment at the gateway, before any stock row is locked (no network call under a lock);
 3. in ONE short transaction: close the cart (a conditional UPDATE, which also locks it), write the order, its
-   lines, payments, history and the `order.created` outbox event in bulk, and last reserve stock (rows locked
+   lines, payments, history and the `order.created` outbox event in bulk, complete the Idempotency-Key (so a
+   retry replays this order even if the worker dies right after COMMIT), and last reserve stock (rows locked
    in pk order, one F() UPDATE) and record the allocations, so stock rows stay locked only until COMMIT;
 4. if that fails (stock short, cart closed meanwhile), void the authorizations: nothing has changed;
 5. after commit, capture the payments and mark the order paid.
@@ -113,16 +114,15 @@ def checkout_complete(
     if claim.replay is not None:
         return CheckoutResult(order_id=claim.replay["orderId"], replayed=True)
     try:
-        result = _checkout(channel, request)
+        return _checkout(channel, request, claim)
     except BaseException:
+        # Deletes the claim only while it is in flight: once the order is written, the key replays it.
         idempotency_release(claim)
         raise
-    idempotency_complete(claim, status=200, body=result.as_response())
-    return result
 
 
 @sensitive_variables("request")
-def _checkout(channel: Channel, request: CheckoutRequest) -> CheckoutResult:
+def _checkout(channel: Channel, request: CheckoutRequest, claim: Claim | None = None) -> CheckoutResult:
     cart = cart_get(channel, request.cart_id)
     if cart is None:
         raise OrderError.of("cart_not_found", f"No cart {request.cart_id} on this channel.", "cartId")
@@ -132,7 +132,7 @@ def _checkout(channel: Channel, request: CheckoutRequest) -> CheckoutResult:
     gateway = gateway_for_channel(channel)
     authorizations = _authorize_all(gateway, request.payments)
     try:
-        order = _place_order(channel, request, plan, authorizations, gateway.name)
+        order = _place_order(channel, request, plan, authorizations, gateway.name, claim)
     except BaseException:
         _void_all(gateway, authorizations)
         raise
@@ -309,12 +309,17 @@ ORDER_ID_ATTEMPTS = 5
 
 @sensitive_variables("request")
 def _place_order(
-    channel: Channel, request: CheckoutRequest, plan: _Plan, authorizations: list[_Authorization], gateway: str
+    channel: Channel,
+    request: CheckoutRequest,
+    plan: _Plan,
+    authorizations: list[_Authorization],
+    gateway: str,
+    claim: Claim | None,
 ) -> Order:
     for _ in range(ORDER_ID_ATTEMPTS):
         order_id = new_order_id()
         try:
-            return _write_order(channel, request, plan, authorizations, gateway, order_id)
+            return _write_order(channel, request, plan, authorizations, gateway, order_id, claim)
         except IntegrityError:
             if not Order.objects.filter(order_id=order_id).exists():
                 raise
@@ -329,6 +334,7 @@ def _write_order(
     authorizations: list[_Authorization],
     gateway: str,
     order_id: str,
+    claim: Claim | None,
 ) -> Order:
     """One short transaction. The cart row is closed first (it serialises two checkouts of one cart); the
     stock rows are locked last, so they stay locked only for the reservation, the allocations and COMMIT."""
@@ -345,6 +351,8 @@ def _write_order(
         OutboxEvent.objects.bulk_create(
             [OutboxEvent(topic="order.created", key=order.order_id, payload=_event_payload(order, lines))]
         )
+        if claim is not None:
+            idempotency_complete(claim, status=200, body=CheckoutResult(order_id=order_id).as_response())
         try:
             allocations = stock_reserve(plan.demands)
         except OutOfStock as short:

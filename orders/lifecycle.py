@@ -66,9 +66,11 @@ def order_payments_captured(*, order: Order, payment_ids: list[int]) -> None:
         if pending:
             OrderEvent.objects.create(order=order, kind="capture_failed", message="A payment could not be captured.")
             return
-        Order.objects.filter(pk=order.pk, status=OrderStatus.PLACED).update(
+        paid = Order.objects.filter(pk=order.pk, status=OrderStatus.PLACED).update(
             status=OrderStatus.PAID, updated_at=timezone.now()
         )
+        if not paid:
+            return  # moved on meanwhile (cancelled in the admin): no "paid" in its history or outbox
         order.status = OrderStatus.PAID
         _record_event(order, OrderStatus.PAID, None, "Payments captured.")
 

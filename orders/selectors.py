@@ -5,8 +5,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Prefetch
-
 from channels.models import Channel
 from channels.resolved import ResolvedProduct, ResolvedVariant
 from channels.selectors import resolve_variants_by_skus
@@ -42,16 +40,37 @@ class PricedCart:
 
 
 def cart_get(channel: Channel, cart_id: str) -> Cart | None:
-    """The channel's cart with its lines and ship-tos (3 queries); another channel's cart is None."""
-    return (
-        Cart.objects.filter(channel=channel, cart_id=cart_id)
-        .select_related("channel")
-        .prefetch_related(
-            Prefetch("lines", queryset=CartLine.objects.order_by("line_item_id")),
-            Prefetch("ship_tos", queryset=CartShipTo.objects.select_related("shipping_rate").order_by("pk")),
-        )
-        .first()
+    """The channel's cart with its lines and ship-tos loaded; another channel's cart is None.
+
+    Two queries when the cart has lines (the usual case, and always a checkout's): the lines bring the cart
+    with them, then the ship-tos with their rates. An empty cart costs one more query, to read the cart alone.
+    The channel is the caller's already (the cart is filtered by it), so it is attached, not joined again.
+    """
+    lines = list(
+        CartLine.objects.filter(cart__cart_id=cart_id, cart__channel=channel)
+        .select_related("cart")
+        .order_by("line_item_id")
     )
+    cart = lines[0].cart if lines else Cart.objects.filter(channel=channel, cart_id=cart_id).first()
+    if cart is None:
+        return None
+    cart.channel = channel
+    ship_tos = list(CartShipTo.objects.filter(cart=cart).select_related("shipping_rate").order_by("pk"))
+    for line in lines:
+        line.cart = cart  # one instance for all (select_related made one per row)
+    _cache_children(cart, "lines", CartLine, lines)
+    _cache_children(cart, "ship_tos", CartShipTo, ship_tos)
+    return cart
+
+
+def _cache_children(cart: Cart, name: str, model: type, rows: list) -> None:
+    """Put rows where `prefetch_related` would, so `cart.<name>.all()` serves them without a query.
+
+    Two plain queries cost less than Django's prefetch machinery (which also needs the cart read first)."""
+    queryset = model._default_manager.filter(cart=cart)
+    queryset._result_cache = rows
+    queryset._prefetch_done = True
+    cart.__dict__.setdefault("_prefetched_objects_cache", {})[name] = queryset
 
 
 def resolve_skus(channel: Channel, skus: Iterable[str]) -> dict[str, tuple[ResolvedProduct, ResolvedVariant]]:

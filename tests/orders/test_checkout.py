@@ -441,6 +441,28 @@ def test_checkout_retried_with_the_same_key_returns_the_first_response_and_creat
     assert SandboxTransaction.objects.filter(kind="capture").count() == 1
 
 
+def test_checkout_that_fails_after_its_order_is_committed_replays_that_order_on_retry(api, ready_cart, monkeypatch):
+    """The key is completed in the order's own transaction: a request that dies after COMMIT (here in the capture
+    step) leaves a key that replays its order, not one a retry spends on a cart that is already closed."""
+
+    def capture_that_dies(gateway, order):
+        raise RuntimeError("the worker died after COMMIT")
+
+    body = checkout_body(ready_cart)
+    monkeypatch.setattr("orders.checkout._capture_all", capture_that_dies)
+    failed = api.post("/api-order/checkout", body, HTTP_IDEMPOTENCY_KEY="key-1")
+    monkeypatch.undo()
+    retry = api.post("/api-order/checkout", body, HTTP_IDEMPOTENCY_KEY="key-1")
+
+    assert failed.status_code == 500
+    order = Order.objects.get()
+    assert retry.status_code == 200
+    assert retry.json() == {"checkoutComplete": True, "orderId": order.order_id}
+    assert SandboxTransaction.objects.filter(kind="authorize").count() == 1
+    key = IdempotencyKey.objects.get()
+    assert (key.state, key.response_body) == (IdempotencyKey.State.COMPLETED, retry.json())
+
+
 def test_checkout_with_a_reused_key_and_a_different_body_is_idempotency_key_reused(api, ready_cart):
     api.post("/api-order/checkout", checkout_body(ready_cart), HTTP_IDEMPOTENCY_KEY="key-1")
     other = checkout_body(ready_cart)
@@ -554,15 +576,70 @@ def test_checkout_queries_do_not_grow_with_the_number_of_lines(api, channel, shi
 
 
 def test_checkout_query_count_is_pinned(api, channel, shipping_rate):
-    """The budget of a warm checkout (key cached): cart 3, lean resolver 5, authorize 1, the order's transaction
-    10 plus its savepoint pair, capture 1, marking it paid 4 plus its savepoint pair. A change that adds a
-    query to the checkout has to say so here."""
+    """The budget of a warm checkout (key cached): cart 2 (its lines with the cart, its ship-tos), lean resolver
+    5, authorize 1, the order's transaction 10 plus its savepoint pair, capture 1, marking it paid 4 plus its
+    savepoint pair: 27. A change that adds a query to the checkout has to say so here."""
     first, second = _cart_with_lines(api, channel, 1), _cart_with_lines(api, channel, 2)
     assert api.post("/api-order/checkout", checkout_body(first)).status_code == 200  # warms the key cache
 
     with CaptureQueriesContext(connection) as queries:
         assert api.post("/api-order/checkout", checkout_body(second)).status_code == 200
 
-    assert len(queries.captured_queries) <= 28, "\n".join(query["sql"][:120] for query in queries.captured_queries)
+    assert len(queries.captured_queries) <= 27, "\n".join(query["sql"][:120] for query in queries.captured_queries)
     assert not any("channels_apikey" in query["sql"] for query in queries.captured_queries)
     assert not any("catalog_productimage" in query["sql"] for query in queries.captured_queries)
+
+
+def test_checkout_with_an_idempotency_key_adds_only_the_claim(api, channel, shipping_rate):
+    """The key costs its claim (an INSERT in its own savepoint, committed at once outside tests so concurrent
+    requests see it) and one UPDATE inside the order's transaction, before the stock rows are locked: no
+    write, and no commit, of its own after the order."""
+    warm, plain_cart, keyed_cart = (_cart_with_lines(api, channel, 1) for _ in range(3))
+    assert api.post("/api-order/checkout", checkout_body(warm)).status_code == 200  # warms the key cache
+    with CaptureQueriesContext(connection) as plain:
+        assert api.post("/api-order/checkout", checkout_body(plain_cart)).status_code == 200
+
+    with CaptureQueriesContext(connection) as keyed:
+        response = api.post("/api-order/checkout", checkout_body(keyed_cart), HTTP_IDEMPOTENCY_KEY="key-q")
+
+    assert response.status_code == 200
+    sqls = [query["sql"] for query in keyed.captured_queries]
+    assert len(sqls) - len(plain.captured_queries) == 4, sqls  # savepoint, INSERT, release, UPDATE
+    completed = next(i for i, sql in enumerate(sqls) if sql.startswith('UPDATE "orders_idempotencykey"'))
+    locked = next(i for i, sql in enumerate(sqls) if sql.startswith('SELECT "catalog_stocklevel"'))
+    assert completed < locked
+
+
+def test_cart_is_read_in_two_queries_when_it_has_lines(api, channel, shipping_rate):
+    from orders.selectors import cart_get
+
+    cart = _cart_with_lines(api, channel, 3)
+    empty = new_cart(api)
+
+    with CaptureQueriesContext(connection) as with_lines:
+        loaded = cart_get(channel, cart["cartId"])
+        lines, ship_tos, loaded_channel = list(loaded.lines.all()), list(loaded.ship_tos.all()), loaded.channel
+    with CaptureQueriesContext(connection) as without_lines:
+        loaded_empty = cart_get(channel, empty["cartId"])
+        assert list(loaded_empty.lines.all()) == list(loaded_empty.ship_tos.all()) == []
+
+    assert len(with_lines.captured_queries) == 2
+    assert len(without_lines.captured_queries) == 3
+    assert [line.line_item_id for line in lines] == [1, 2, 3]
+    assert [ship_to.ship_to_id for ship_to in ship_tos] == [cart["shipTos"][0]["shipToId"]]
+    assert loaded_channel == channel
+    # A relation served from the cache stays scoped to its cart.
+    assert loaded.lines.filter(line_item_id=2).get().pk == lines[1].pk
+
+
+def test_cart_of_another_channel_or_unknown_is_none(api, channel, shipping_rate):
+    from orders.selectors import cart_get
+    from tests.factories import ChannelFactory
+
+    cart = _cart_with_lines(api, channel, 1)
+    empty = new_cart(api)
+    other = ChannelFactory(code="other")
+
+    assert cart_get(other, cart["cartId"]) is None
+    assert cart_get(other, empty["cartId"]) is None
+    assert cart_get(channel, "0" * 24) is None

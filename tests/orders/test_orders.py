@@ -112,3 +112,41 @@ def test_order_cancelled_cannot_be_cancelled_twice(order, ready_cart):
     with pytest.raises(OrderError):
         order_transition(order=order, to_status="cancelled")
     assert stock_of(ready_cart["sku"]) == (10, 0)
+
+
+def test_capture_of_an_order_cancelled_meanwhile_records_no_paid(api, ready_cart, monkeypatch):
+    from orders.lifecycle import order_payments_captured
+
+    monkeypatch.setattr("orders.checkout._capture_all", lambda gateway, order: None)  # capture comes later
+    response = api.post("/api-order/checkout", checkout_body(ready_cart))
+    order = Order.objects.prefetch_related("payments").get(order_id=response.json()["orderId"])
+    order_transition(order=Order.objects.get(pk=order.pk), to_status="cancelled")
+
+    order_payments_captured(order=order, payment_ids=[payment.pk for payment in order.payments.all()])
+
+    order.refresh_from_db()
+    assert order.status == "cancelled"
+    assert not order.events.filter(kind="paid").exists()
+    assert not OutboxEvent.objects.filter(topic="order.paid").exists()
+
+
+def test_stock_reservation_moves_the_catalog_version_after_commit_not_under_the_lock(
+    channel, django_capture_on_commit_callbacks
+):
+    """With a shared cache the version is a network call: none may run while stock rows are locked."""
+    from django.db import transaction
+
+    from catalog.models import StockLevel
+    from channels.catalog_version import catalog_version
+    from orders.stock import stock_reserve
+    from tests.orders.conftest import sellable_sku
+
+    level = StockLevel.objects.get(variant__sku=sellable_sku(channel, stock=3))
+    before = catalog_version()
+    with django_capture_on_commit_callbacks(execute=True):
+        with transaction.atomic():
+            stock_reserve({level.variant_id: 2})
+            assert catalog_version() == before
+
+    assert catalog_version() > before
+    assert stock_of(level.variant.sku) == (3, 2)
