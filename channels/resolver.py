@@ -6,8 +6,10 @@ availability comes from stock and the channel's override; images come in the cha
 
 It works on what it is given: a product loaded from the database is the live product (drafts live in
 revisions, never in the tables), and a revision's object is the draft; so a live read never sees a draft.
-Give it products from `channels.selectors.prefetch_bundle()` and a whole page resolves in a constant number of
-queries; `resolve_many` adds at most two (stock for variants the bundle did not annotate, category ancestors).
+Give it products from `channels.selectors.prefetch_bundle()` (model instances, drafts included) or from
+`channels.bulk.load_products()` (plain rows, for feeds and pages of live products) and a whole page resolves in
+a constant number of queries; `resolve_many` adds at most two (stock for variants the loader did not annotate,
+category ancestors).
 """
 
 from collections.abc import Iterable, Sequence
