@@ -18,8 +18,9 @@ from channels.api.preview import PRODUCT_CONTENT_TYPE, preview_object, preview_t
 from channels.api.queries import ProductQuery, facets, filtered, page_of_products, search_ids, tombstones_since
 from channels.api.schemas import ERRORS, ERRORS_404, Facets, ProductOut, ProductPage, Suggestions, VariantLookup
 from channels.api.serializers import ImageRenderer, image_specs, latest, product_json, products_json, variant_json
+from channels.bulk import load_products
 from channels.resolver import resolve, resolve_many
-from channels.selectors import prefetch_bundle, resolve_products, resolve_variant_by_sku, visible_in
+from channels.selectors import resolve_products, resolve_variant_by_sku, visible_in
 
 router = Router(tags=["products"])
 
@@ -105,7 +106,7 @@ def list_products(
     query = filters.to_query(ordering)
     now = timezone.now()
     products, next_cursor = page_of_products(channel, query, locale=locale, at=now, cursor=cursor, page_size=page_size)
-    resolved = [item for item in resolve_products_prefetched(products, channel, locale, now) if item.visible]
+    resolved = [item for item in resolve_many(products, channel, locale, at=now) if item.visible]
     tombstones = None
     if query.updated_since is not None and not cursor:
         tombstones = tombstones_since(channel, query.updated_since, now)
@@ -116,11 +117,6 @@ def list_products(
     }
     stamps = [item.updated_at for item in resolved] + [item["removedAt"] for item in tombstones or ()]
     return json_read(request, data, last_modified=latest(stamps))
-
-
-def resolve_products_prefetched(products, channel, locale, at):
-    """Products already loaded through the prefetch bundle, resolved in one batch."""
-    return resolve_many(products, channel, locale, at=at)
 
 
 @router.get(
@@ -210,14 +206,11 @@ def _product_read(request: HttpRequest, draft: Product | None, lookup: Q, locale
     """One product by id or slug: the draft when a preview token named it, else the live one if visible."""
     if draft is not None:
         return _draft_response(request, draft, locale, specs)
-    queryset = prefetch_bundle(visible_in(request.channel).filter(lookup), request.channel, locale)
-    return _detail(request, queryset.first(), locale, specs)
-
-
-def _detail(request: HttpRequest, product: Product | None, locale: str | None, specs):
-    if product is None:
+    # The live rows (a draft lives only in revisions), through the plain-row loader as the list reads them.
+    products = load_products(visible_in(request.channel).filter(lookup)[:1], channel=request.channel, locale=locale)
+    if not products:
         raise not_found("No such product on this channel.")
-    resolved = resolve_products_prefetched([product], request.channel, locale, timezone.now())[0]
+    resolved = resolve_many(products, request.channel, locale, at=timezone.now())[0]
     if not resolved.visible:
         raise not_found("No such product on this channel.")
     data = product_json(resolved, ImageRenderer(request, specs))

@@ -1,13 +1,15 @@
 """The reads behind /products: filters, orderings with keyset cursors, search ids, tombstones, facets.
 
-Visibility and the prefetch bundle come from channels.selectors; the resolver does every fallback. What is
-here is only what must run in SQL to filter and sort a channel's products (price, stock).
+Visibility comes from channels.selectors, the rows of a page from the plain-row loader (channels.bulk), and
+the resolver does every fallback. What is here is only what must run in SQL to filter and sort a channel's
+products (price, stock).
 """
 
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
+from types import SimpleNamespace
 from typing import Any
 
 from django.db.models import (
@@ -23,8 +25,9 @@ from catalog.models import Attribute, Brand, Category, Product, Variant
 from channels.api.cursor import cursor_decode, cursor_encode, query_fingerprint
 from channels.api.http import bad_request
 from channels.api.search import search_ids
+from channels.bulk import load_products
 from channels.models import Channel, ProductListing
-from channels.selectors import channel_unit_price, in_stock_on, prefetch_bundle, visible_in
+from channels.selectors import channel_unit_price, in_stock_on, visible_in
 from hub.models import ProductTombstone
 
 ORDERINGS = ("title", "-title", "price", "-price", "newest", "updated", "relevance")
@@ -169,8 +172,12 @@ def page_of_products(
     at: datetime,
     cursor: str | None,
     page_size: int,
-) -> tuple[list[Product], str | None]:
-    """One page of the channel's products (prefetched for the resolver) and the cursor of the next."""
+) -> tuple[list[SimpleNamespace], str | None]:
+    """One page of the channel's products (loaded for the resolver) and the cursor of the next.
+
+    The products are the plain-row loader's stand-ins (live rows only: drafts never reach a list), in the
+    loader's fixed number of queries whatever the page size and the products' children.
+    """
     ordering = query.effective_ordering()
     fingerprint = query.fingerprint(channel)
     position = cursor_decode(cursor, fingerprint) if cursor else None
@@ -185,11 +192,7 @@ def page_of_products(
             offset = position[0]
         matching = set(queryset.values_list("pk", flat=True))
         ranked = [pk for pk in hits if pk in matching][offset : offset + page_size + 1]
-        rank = {pk: index for index, pk in enumerate(ranked)}
-        products = sorted(
-            prefetch_bundle(Product.objects.filter(pk__in=ranked[:page_size]), channel, locale),
-            key=lambda product: rank[product.pk],
-        )
+        products = load_products(ranked[:page_size], channel=channel, locale=locale)  # keeps the ranking
         more = len(ranked) > page_size
         return products, cursor_encode(fingerprint, [offset + page_size]) if more else None
 
@@ -207,15 +210,25 @@ def page_of_products(
         else:
             queryset = queryset.filter(Q(**{f"{key}__gt": value}) | Q(**{key: value, "pk__gt": last_pk}))
     order = (f"-{key}", "-pk") if descending else (key, "pk")
-    rows = list(prefetch_bundle(queryset.order_by(*order), channel, locale)[: page_size + 1])
+    rows = load_products(queryset.order_by(*order)[: page_size + 1], channel=channel, locale=locale)
     products = rows[:page_size]
     if len(rows) <= page_size:
         return products, None
-    last = products[-1]
-    value = getattr(last, key)
+    value = _key_of(queryset, key, products[-1])
     if kind == "datetime":
         value = value.isoformat()
-    return products, cursor_encode(fingerprint, [value, last.pk])
+    return products, cursor_encode(fingerprint, [value, products[-1].pk])
+
+
+def _key_of(queryset: QuerySet, key: str, product: SimpleNamespace) -> Any:
+    """The ordering key of the page's last product, for the next cursor.
+
+    Title and updated_at come with the loaded row; the creation date and the channel price (an annotation)
+    do not, so for those orderings a page that has a next one reads it: one query by primary key.
+    """
+    if hasattr(product, key):
+        return getattr(product, key)
+    return queryset.filter(pk=product.pk).values_list(key, flat=True).get()
 
 
 def tombstones_since(channel: Channel, since: datetime, at: datetime) -> list[dict]:

@@ -46,13 +46,14 @@ def _sqlite_ranked_ids(results) -> list[int] | None:
         compiler.fields or compiler.FTS_TABLE_FIELDS, compiler.build_search_query(normalized, config=config)
     )
     score = compiler._build_rank_expression(compiler.get_search_vectors(), config)
+    # Live products only, in the same query: a second one with thousands of ids costs more than the match.
+    live = Product.objects.filter(live=True).values("pk")
     rows = (
         SQLiteFTSIndexEntry.objects.filter(match)
         .filter(index_entry__content_type__in=get_descendants_content_types_pks(Product))
         .annotate(score=score, object_pk=Cast("index_entry__object_id", IntegerField()))
+        .filter(object_pk__in=live)
         .order_by("score", "-object_pk")
         .values_list("object_pk", flat=True)
     )
-    ranked = list(rows[: SEARCH_MAX_HITS * 2])
-    live = set(Product.objects.filter(pk__in=ranked, live=True).values_list("pk", flat=True))
-    return [pk for pk in ranked if pk in live][:SEARCH_MAX_HITS]
+    return list(rows[:SEARCH_MAX_HITS])

@@ -14,7 +14,7 @@ from wagtail.images.models import Filter
 
 from channels.api.http import bad_request
 from channels.resolved import ResolvedImage, ResolvedProduct, ResolvedVariant
-from media.models import CustomRendition
+from media.models import CustomImage, CustomRendition
 
 
 def image_specs(request: HttpRequest) -> tuple[str, ...]:
@@ -46,7 +46,11 @@ class ImageRenderer:
         self.request = request
         self.specs = tuple(specs)
         self._origin = request.build_absolute_uri("/")[:-1]
-        self._renditions: dict[int, dict[str, object]] = {}  # image id -> spec -> rendition
+        # The storages' `url` methods, looked up once per response: `FieldFile.url` goes through the
+        # default_storage proxy (a LazyObject) on every call, which cost more than the rest of the image JSON.
+        self._image_url = CustomImage._meta.get_field("file").storage.url
+        self._rendition_url = CustomRendition._meta.get_field("file").storage.url
+        self._renditions: dict[int, dict[str, tuple[str, int, int]]] = {}  # image id -> spec -> (file, w, h)
 
     def prepare(self, images: Iterable) -> None:
         """Fetch existing renditions of these images (CustomImage instances) for the requested specs."""
@@ -55,12 +59,14 @@ class ImageRenderer:
         pending = {image.pk: image for image in images if image is not None and image.pk not in self._renditions}
         if not pending:
             return
-        found: dict[int, dict[str, object]] = {pk: {} for pk in pending}
+        found: dict[int, dict[str, tuple[str, int, int]]] = {pk: {} for pk in pending}
         keys = {(pk, spec): _filter(spec).get_cache_key(image) for pk, image in pending.items() for spec in self.specs}
-        rows = CustomRendition.objects.filter(image_id__in=pending, filter_spec__in=self.specs)
-        for rendition in rows:
-            if keys.get((rendition.image_id, rendition.filter_spec)) == rendition.focal_point_key:
-                found[rendition.image_id][rendition.filter_spec] = rendition
+        rows = CustomRendition.objects.filter(image_id__in=pending, filter_spec__in=self.specs).values_list(
+            "image_id", "filter_spec", "focal_point_key", "file", "width", "height"
+        )
+        for image_id, spec, focal_point_key, name, width, height in rows:
+            if keys.get((image_id, spec)) == focal_point_key:
+                found[image_id][spec] = (name, width, height)
         self._renditions.update(found)
 
     def absolute(self, url: str) -> str:
@@ -76,16 +82,12 @@ class ImageRenderer:
             made = self._renditions[image.pk]
             missing = [spec for spec in self.specs if spec not in made]
             if missing:
-                made.update(zip(missing, image.get_renditions(*missing).values(), strict=True))
+                for spec, rendition in zip(missing, image.get_renditions(*missing).values(), strict=True):
+                    made[spec] = (rendition.file.name, rendition.width, rendition.height)
             for spec in self.specs:
-                rendition = made[spec]
+                name, width, height = made[spec]
                 renditions.append(
-                    {
-                        "spec": spec,
-                        "url": self.absolute(rendition.url),
-                        "width": rendition.width,
-                        "height": rendition.height,
-                    }
+                    {"spec": spec, "url": self.absolute(self._rendition_url(name)), "width": width, "height": height}
                 )
         return {
             "id": image.pk,
@@ -93,7 +95,7 @@ class ImageRenderer:
             "altText": alt_text if alt_text is not None else image.default_alt_text,
             "width": image.width,
             "height": image.height,
-            "url": self.absolute(image.file.url),
+            "url": self.absolute(self._image_url(image.file.name)),
             "renditions": renditions,
         }
 

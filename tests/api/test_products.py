@@ -274,6 +274,38 @@ def test_product_list_query_count_is_constant(api, channel, page_size):
     assert len(five) <= 10, [query["sql"][:120] for query in five.captured_queries]
 
 
+@pytest.mark.parametrize(("ordering", "most"), [("title", 10), ("updated", 10), ("newest", 11), ("-price", 11)])
+def test_every_ordering_pages_in_a_constant_number_of_queries(api, channel, ordering, most):
+    """Newest and price read the next cursor's key with one more query (the loaded rows do not carry it)."""
+    _catalog(channel, 12)
+    api.get("/api/v1/products?pageSize=1")
+
+    counts = []
+    for page_size in (2, 7):
+        with CaptureQueriesContext(connection) as queries:
+            body = api.get(f"/api/v1/products?ordering={ordering}&pageSize={page_size}").json()
+        assert len(body["items"]) == page_size and body["nextCursor"]
+        counts.append(len(queries))
+    with_images = f"/api/v1/products?ordering={ordering}&pageSize=7&image=fill-160x160"
+    api.get(with_images)  # makes the renditions
+    with CaptureQueriesContext(connection) as images:
+        api.get(with_images)
+
+    assert counts[0] == counts[1] <= most, counts
+    assert len(images) == counts[0] + 1  # the renditions of every image on the page, in one query
+
+
+def test_product_detail_query_count(api, channel):
+    _catalog(channel, 1)
+    product = Product.objects.get()
+    api.get("/api/v1/products?pageSize=1")
+
+    with CaptureQueriesContext(connection) as queries:
+        assert api.get(f"/api/v1/products/{product.pk}").status_code == 200
+
+    assert len(queries) <= 10, [query["sql"][:120] for query in queries.captured_queries]
+
+
 def test_a_variant_added_later_does_not_change_the_query_count(api, channel):
     _catalog(channel, 3)
     api.get("/api/v1/products")
