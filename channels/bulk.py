@@ -141,7 +141,7 @@ def load_products(
         wanted = None
     else:
         wanted = list(dict.fromkeys(products))
-        queryset = Product.objects.filter(pk__in=wanted).order_by()
+        queryset = Product.objects.filter(pk__in_ids=wanted).order_by()
     if skip_drafted:
         queryset = queryset.filter(has_unpublished_changes=False)
     loaded = [_product(row) for row in queryset.values_list(*PRODUCT_COLUMNS)]
@@ -154,7 +154,7 @@ def load_products(
 
     listings, variant_listings, channel_images, translations = channel_children(ids, channel, locale)
     variants = _by(_variants(ids), "product_id")
-    images = _by(_with_images(ProductImage.objects.filter(product_id__in=ids), ("role",)), "product_id")
+    images = _by(_with_images(ProductImage.objects.filter(product_id__in_ids=ids), ("role",)), "product_id")
     channel_images = _by(_with_images(channel_images, ("channel_id",)), "product_id")
     categories = _categories(ids)
     attribute_links = _attribute_links({product.product_type_id for product in loaded} - {None})
@@ -189,7 +189,9 @@ def _product(row: tuple) -> SimpleNamespace:
 
 def _variants(product_ids: list[int]) -> list[SimpleNamespace]:
     """Variants with their stock (on hand minus reserved over all locations) in the same query."""
-    queryset = VariantModel.objects.filter(product_id__in=product_ids).annotate(**{STOCK_ANNOTATION: variant_stock()})
+    queryset = VariantModel.objects.filter(product_id__in_ids=product_ids).annotate(
+        **{STOCK_ANNOTATION: variant_stock()}
+    )
     return _namespaces(queryset, (*VARIANT_FIELDS, STOCK_ANNOTATION))
 
 
@@ -209,7 +211,7 @@ def _with_images(queryset, extra: tuple[str, ...]) -> list[SimpleNamespace]:
 def _categories(product_ids: list[int]) -> dict[int, Rows]:
     # In tree order, as `product.categories.all()` gives them (the first is the feeds' product type).
     links = (
-        Product.categories.through.objects.filter(product_id__in=product_ids)
+        Product.categories.through.objects.filter(product_id__in_ids=product_ids)
         .order_by("category__path")
         .values_list("product_id", "category_id", "category__path", "category__name", "category__slug")
     )

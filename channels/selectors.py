@@ -120,7 +120,7 @@ def attach_bundle(
         return
     ids = list(by_id)
 
-    variants = Variant.objects.filter(product_id__in=ids).annotate(**{STOCK_ANNOTATION: variant_stock()})
+    variants = Variant.objects.filter(product_id__in_ids=ids).annotate(**{STOCK_ANNOTATION: variant_stock()})
     listings, variant_listings, channel_images, translations = channel_children(ids, channel, locale)
 
     _attach(by_id, "variants", variants.order_by("sort_order", "pk"))
@@ -132,7 +132,7 @@ def attach_bundle(
             _attach_rows(by_id, name, {})
         _attach_attribute_links(products, lean=True)
         return
-    _attach(by_id, "images", ProductImage.objects.filter(product_id__in=ids).select_related("image"))
+    _attach(by_id, "images", ProductImage.objects.filter(product_id__in_ids=ids).select_related("image"))
     _attach(by_id, "channel_images", channel_images.select_related("image"))
     categories = Category.objects.filter(products__in=ids).annotate(_bundle_product_id=F("products"))
     _attach_rows(by_id, "categories", _grouped(categories, "_bundle_product_id"))
@@ -156,10 +156,10 @@ def channel_children(
 ) -> tuple[QuerySet, QuerySet, QuerySet, QuerySet]:
     """Listings, variant listings, channel images and translations of these products: every channel's, or
     only the channel's and the texts of its locale's language (what resolving for one channel reads)."""
-    listings = ProductListing.objects.filter(product_id__in=product_ids)
-    variant_listings = VariantListing.objects.filter(product_id__in=product_ids)
-    channel_images = ProductListingImage.objects.filter(product_id__in=product_ids)
-    translations = ProductTranslation.objects.filter(product_id__in=product_ids)
+    listings = ProductListing.objects.filter(product_id__in_ids=product_ids)
+    variant_listings = VariantListing.objects.filter(product_id__in_ids=product_ids)
+    channel_images = ProductListingImage.objects.filter(product_id__in_ids=product_ids)
+    translations = ProductTranslation.objects.filter(product_id__in_ids=product_ids)
     if channel is not None:
         listings = listings.filter(channel=channel)
         variant_listings = variant_listings.filter(channel=channel)

@@ -6,4 +6,4 @@ class HubConfig(AppConfig):
     verbose_name = "The hub"
 
     def ready(self):
-        from hub import signals  # noqa: F401 (connects the receivers)
+        from hub import lookups, signals  # noqa: F401 (registers the in_ids lookup, connects the receivers)

@@ -1,0 +1,34 @@
+"""The `in_ids` lookup (hub/lookups.py): the same rows as `__in`, with the list bound as one parameter."""
+
+import pytest
+
+from catalog.models import Product, Variant
+from tests.factories import ProductFactory, VariantFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_in_ids_finds_what_in_finds_on_keys_and_foreign_keys():
+    products = [ProductFactory() for _ in range(4)]
+    for product in products:
+        VariantFactory(product=product)
+    wanted = [products[0].pk, products[2].pk, 10**9]
+
+    assert set(Product.objects.filter(pk__in_ids=wanted)) == set(Product.objects.filter(pk__in=wanted))
+    by_fk = Variant.objects.filter(product_id__in_ids=wanted).values_list("pk", flat=True)
+    assert set(by_fk) == set(Variant.objects.filter(product_id__in=wanted).values_list("pk", flat=True))
+    assert len(by_fk) == 2
+    assert not Product.objects.filter(pk__in_ids=[]).exists()
+
+
+def test_in_ids_sends_one_parameter_and_the_same_sql_whatever_the_number_of_ids():
+    few_sql, few_params = Product.objects.filter(pk__in_ids=range(1, 6)).query.sql_with_params()
+    many_sql, many_params = Product.objects.filter(pk__in_ids=range(1, 5001)).query.sql_with_params()
+
+    assert few_sql == many_sql
+    assert len(few_params) == len(many_params) == 1
+
+
+def test_in_ids_refuses_what_is_not_an_integer():
+    with pytest.raises((TypeError, ValueError)):
+        list(Product.objects.filter(pk__in_ids=["1; DROP TABLE catalog_product"]))
