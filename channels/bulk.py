@@ -3,7 +3,9 @@
 Feeds (a whole catalog, chunk by chunk), content API pages and the completeness recompute read products
 in bulk. Building ORM instances for a product and its ~30 children costs far more than the queries, so
 this reads the same relations with `values_list` into light stand-ins that offer what the resolver reads
-(attributes and `.all()` on relations): nine queries per call, whatever the number of products.
+(attributes and `.all()` on relations): nine queries per call, whatever the number of products. Each is
+compiled once and run again with other product ids (`hub.statements`), since building a queryset cost more
+than running it.
 The resolver itself is unchanged: one fallback logic. Only images are real model instances, because
 renditions are made from them.
 
@@ -14,7 +16,7 @@ Single reads that must also see drafts (preview, the editor) use `selectors.pref
 
 import gc
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from types import SimpleNamespace
 
@@ -25,6 +27,7 @@ from catalog.models import Variant as VariantModel
 from channels.models import Channel
 from channels.resolver import STOCK_ANNOTATION
 from channels.selectors import channel_children, variant_stock
+from hub.statements import rows_for_ids
 from media.models import CustomImage
 
 PRODUCT_FIELDS = (
@@ -41,6 +44,7 @@ PRODUCT_FIELDS = (
 )
 PRODUCT_COLUMNS = (*PRODUCT_FIELDS, "brand__name", "brand__slug", "product_type__name", "product_type__slug")
 VARIANT_FIELDS = ("pk", "product_id", "sku", "gtin", "mpn", "options", "weight", "weight_unit", "active", "sort_order")
+VARIANT_COLUMNS = (*VARIANT_FIELDS, STOCK_ANNOTATION)
 LISTING_FIELDS = (
     "product_id",
     "channel_id",
@@ -111,8 +115,8 @@ class Rows(list):
 EMPTY = Rows()
 
 
-def _namespaces(queryset, names: tuple[str, ...]) -> list[SimpleNamespace]:
-    return [SimpleNamespace(**dict(zip(names, row, strict=True))) for row in queryset.values_list(*names)]
+def _namespaces(rows: Iterable[tuple], names: tuple[str, ...]) -> list[SimpleNamespace]:
+    return [SimpleNamespace(**dict(zip(names, row, strict=True))) for row in rows]
 
 
 def _by(items, key: str) -> dict:
@@ -137,30 +141,34 @@ def load_products(
     page); without, every channel's (the completeness recompute).
     """
     if isinstance(products, QuerySet):
-        queryset = products
-        wanted = None
+        queryset = products.filter(has_unpublished_changes=False) if skip_drafted else products
+        loaded = [_product(row) for row in queryset.values_list(*PRODUCT_COLUMNS)]
     else:
         wanted = list(dict.fromkeys(products))
-        queryset = Product.objects.filter(pk__in_ids=wanted).order_by()
-    if skip_drafted:
-        queryset = queryset.filter(has_unpublished_changes=False)
-    loaded = [_product(row) for row in queryset.values_list(*PRODUCT_COLUMNS)]
-    if wanted is not None:
-        by_pk = {product.pk: product for product in loaded}
+        by_pk = {row[0]: _product(row) for row in _product_rows(wanted, skip_drafted)}
         loaded = [by_pk[pk] for pk in wanted if pk in by_pk]
     ids = [product.pk for product in loaded]
     if not ids:
         return []
 
-    listings, variant_listings, channel_images, translations = channel_children(ids, channel, locale)
-    variants = _by(_variants(ids), "product_id")
-    images = _by(_with_images(ProductImage.objects.filter(product_id__in_ids=ids), ("role",)), "product_id")
-    channel_images = _by(_with_images(channel_images, ("channel_id",)), "product_id")
+    scope = (channel.pk, _language(channel, locale)) if channel is not None else None
+
+    def channel_rows(index: int) -> Callable[[list[int]], QuerySet]:
+        """Listings (0), variant listings (1), channel images (2) or translations (3) of the scope."""
+        return lambda some: channel_children(some, channel, locale)[index]
+
+    def read(name: str, build: Callable[[list[int]], QuerySet], names: tuple[str, ...]) -> dict[int, Rows]:
+        rows = rows_for_ids((name, scope), lambda some: build(some).values_list(*names), ids)
+        return _by(_namespaces(rows, names), "product_id")
+
+    variants = read("variants", _variants, VARIANT_COLUMNS)
+    listings = read("listings", channel_rows(0), LISTING_FIELDS)
+    variant_listings = read("variant_listings", channel_rows(1), VARIANT_LISTING_FIELDS)
+    translations = read("translations", channel_rows(3), TRANSLATION_FIELDS)
+    images = _by(_with_images(("images", None), _product_images, ("role",), ids), "product_id")
+    channel_images = _by(_with_images(("channel_images", scope), channel_rows(2), ("channel_id",), ids), "product_id")
     categories = _categories(ids)
     attribute_links = _attribute_links({product.product_type_id for product in loaded} - {None})
-    listings = _by(_namespaces(listings, LISTING_FIELDS), "product_id")
-    variant_listings = _by(_namespaces(variant_listings, VARIANT_LISTING_FIELDS), "product_id")
-    translations = _by(_namespaces(translations, TRANSLATION_FIELDS), "product_id")
 
     for product in loaded:
         pk = product.pk
@@ -187,21 +195,40 @@ def _product(row: tuple) -> SimpleNamespace:
     return product
 
 
-def _variants(product_ids: list[int]) -> list[SimpleNamespace]:
+def _language(channel: Channel, locale: str | None) -> str:
+    return (locale or channel.default_locale).split("-")[0].lower()
+
+
+def _product_rows(ids: list[int], skip_drafted: bool) -> list[tuple]:
+    def build(some: list[int]) -> QuerySet:
+        queryset = Product.objects.filter(pk__in_ids=some).order_by()
+        if skip_drafted:
+            queryset = queryset.filter(has_unpublished_changes=False)
+        return queryset.values_list(*PRODUCT_COLUMNS)
+
+    return rows_for_ids(("products", skip_drafted), build, ids)
+
+
+def _variants(ids: list[int]) -> QuerySet:
     """Variants with their stock (on hand minus reserved over all locations) in the same query."""
-    queryset = VariantModel.objects.filter(product_id__in_ids=product_ids).annotate(
-        **{STOCK_ANNOTATION: variant_stock()}
-    )
-    return _namespaces(queryset, (*VARIANT_FIELDS, STOCK_ANNOTATION))
+    return VariantModel.objects.filter(product_id__in_ids=ids).annotate(**{STOCK_ANNOTATION: variant_stock()})
 
 
-def _with_images(queryset, extra: tuple[str, ...]) -> list[SimpleNamespace]:
+def _product_images(ids: list[int]) -> QuerySet:
+    return ProductImage.objects.filter(product_id__in_ids=ids)
+
+
+def _with_images(
+    key: tuple, build: Callable[[list[int]], QuerySet], extra: tuple[str, ...], ids: list[int]
+) -> list[SimpleNamespace]:
     """Image links (product or channel images) with the image itself, a real instance (renditions are made
     from it), built from the same row: one query instead of two."""
     image_fields = [field.attname for field in CustomImage._meta.concrete_fields]
     names = ("pk", "product_id", "image_id", "sort_order", *extra)
+
+    columns = (*names, *(f"image__{name}" for name in image_fields))
     links = []
-    for row in queryset.values_list(*names, *(f"image__{name}" for name in image_fields)):
+    for row in rows_for_ids(key, lambda some: build(some).values_list(*columns), ids):
         link = SimpleNamespace(**dict(zip(names, row, strict=False)))
         link.image = CustomImage.from_db(None, image_fields, row[len(names) :])
         links.append(link)
@@ -210,11 +237,14 @@ def _with_images(queryset, extra: tuple[str, ...]) -> list[SimpleNamespace]:
 
 def _categories(product_ids: list[int]) -> dict[int, Rows]:
     # In tree order, as `product.categories.all()` gives them (the first is the feeds' product type).
-    links = (
-        Product.categories.through.objects.filter(product_id__in_ids=product_ids)
-        .order_by("category__path")
-        .values_list("product_id", "category_id", "category__path", "category__name", "category__slug")
-    )
+    def build(some: list[int]) -> QuerySet:
+        return (
+            Product.categories.through.objects.filter(product_id__in_ids=some)
+            .order_by("category__path")
+            .values_list("product_id", "category_id", "category__path", "category__name", "category__slug")
+        )
+
+    links = rows_for_ids(("categories",), build, product_ids)
     by_product = defaultdict(Rows)
     nodes: dict[int, SimpleNamespace] = {}
     for product_id, pk, path, name, slug in links:
@@ -230,11 +260,15 @@ def _attribute_links(type_ids: set[int]) -> dict[int, Rows]:
     links = defaultdict(Rows)
     if not type_ids:
         return links
-    rows = (
-        ProductTypeAttribute.objects.filter(product_type_id__in=type_ids)
-        .order_by("sort_order", "pk")
-        .values_list("product_type_id", "attribute__code", "attribute__name", "attribute__unit")
-    )
+
+    def build(some: list[int]) -> QuerySet:
+        return (
+            ProductTypeAttribute.objects.filter(product_type_id__in_ids=some)
+            .order_by("sort_order", "pk")
+            .values_list("product_type_id", "attribute__code", "attribute__name", "attribute__unit")
+        )
+
+    rows = rows_for_ids(("attribute_links",), build, sorted(type_ids))
     for type_id, code, name, unit in rows:
         links[type_id].append(SimpleNamespace(attribute=SimpleNamespace(code=code, name=name, unit=unit)))
     return links

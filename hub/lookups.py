@@ -17,14 +17,21 @@ class InIds(Lookup):
 
     def as_sql(self, compiler, connection):
         lhs, lhs_params = self.process_lhs(compiler, connection)
-        ids = [int(value) for value in self.rhs]  # ints only: nothing else may reach the SQL
         if connection.vendor == "postgresql":
-            return f"{lhs} = ANY(%s)", [*lhs_params, ids]
+            return f"{lhs} = ANY(%s)", [*lhs_params, ids_parameter(self.rhs, connection.vendor)]
         if connection.vendor == "sqlite":
             # lhs is the compiled column; the ids are a bound parameter
-            return f"{lhs} IN (SELECT value FROM json_each(%s))", [*lhs_params, json.dumps(ids)]  # noqa: S608
+            sql = f"{lhs} IN (SELECT value FROM json_each(%s))"  # noqa: S608
+            return sql, [*lhs_params, ids_parameter(self.rhs, connection.vendor)]
+        ids = [int(value) for value in self.rhs]
         placeholders = ", ".join(["%s"] * len(ids)) or "NULL"
         return f"{lhs} IN ({placeholders})", [*lhs_params, *ids]
+
+
+def ids_parameter(ids, vendor: str):
+    """The one parameter that carries the ids: a list (a PostgreSQL array) or a JSON array (SQLite)."""
+    ids = [int(value) for value in ids]  # ints only: nothing else may reach the database as an id
+    return ids if vendor == "postgresql" else json.dumps(ids)
 
 
 IntegerField.register_lookup(InIds)  # also BigAutoField and the other integer fields, which subclass it
