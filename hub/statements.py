@@ -30,6 +30,7 @@ class _Statement:
     sql: str
     params: tuple
     ids_at: int  # the position of the ids parameter
+    converters: dict  # what Django applies to each column (JSON, decimals, dates on SQLite …), looked up once
 
     def rows(self, ids: Iterable[int]) -> list[tuple]:
         params = list(self.params)
@@ -37,7 +38,9 @@ class _Statement:
         with self.compiler.connection.cursor() as cursor:
             cursor.execute(self.sql, params)
             fetched = cursor.fetchall()
-        return list(self.compiler.results_iter(results=[fetched], tuple_expected=True))
+        if not self.converters:
+            return fetched
+        return [tuple(row) for row in self.compiler.apply_converters(fetched, self.converters)]
 
 
 def rows_for_ids(key: tuple, build: Callable[[list[int]], QuerySet], ids: Iterable[int]) -> list[tuple]:
@@ -58,4 +61,9 @@ def _compile(queryset: QuerySet) -> _Statement:
     positions = [index for index, param in enumerate(params) if param == marker]
     if len(positions) != 1:
         raise ValueError("The statement must filter on exactly one `__in_ids` list.")
-    return _Statement(compiler=compiler, sql=sql, params=tuple(params), ids_at=positions[0])
+    # What `compiler.results_iter()` does for each call of a queryset, done here once.
+    fields = [column[0] for column in compiler.select[0 : compiler.col_count]]
+    if compiler.has_composite_fields(fields):
+        raise ValueError("Composite primary keys are not supported here.")
+    converters = compiler.get_converters(fields)
+    return _Statement(compiler=compiler, sql=sql, params=tuple(params), ids_at=positions[0], converters=converters)
