@@ -20,13 +20,13 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from types import SimpleNamespace
 
-from django.db.models import QuerySet
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 
-from catalog.models import Product, ProductImage, ProductTypeAttribute
+from catalog.models import Product, ProductImage, ProductTypeAttribute, StockLevel
 from catalog.models import Variant as VariantModel
-from channels.models import Channel
+from channels.models import Channel, ProductListing, ProductListingImage, ProductTranslation, VariantListing
 from channels.resolver import STOCK_ANNOTATION
-from channels.selectors import channel_children, variant_stock
 from hub.statements import rows_for_ids
 from media.models import CustomImage
 
@@ -126,19 +126,51 @@ def _by(items, key: str) -> dict:
     return grouped
 
 
+def variant_stock() -> Coalesce:
+    """A variant's stock, on hand minus reserved over all locations, as an annotation (0 without rows)."""
+    stock = (
+        StockLevel.objects.filter(variant=OuterRef("pk"))
+        .order_by()
+        .values("variant")
+        .annotate(total=Sum(F("on_hand") - F("reserved")))
+        .values("total")
+    )
+    return Coalesce(Subquery(stock), 0)
+
+
+def channel_children(
+    product_ids: list[int], channel: Channel | None, locale: str | None
+) -> tuple[QuerySet, QuerySet, QuerySet, QuerySet]:
+    """Listings, variant listings, channel images and translations of these products: every channel's, or
+    only the channel's and the texts of its locale's language (what resolving for one channel reads)."""
+    listings = ProductListing.objects.filter(product_id__in_ids=product_ids)
+    variant_listings = VariantListing.objects.filter(product_id__in_ids=product_ids)
+    channel_images = ProductListingImage.objects.filter(product_id__in_ids=product_ids)
+    translations = ProductTranslation.objects.filter(product_id__in_ids=product_ids)
+    if channel is not None:
+        listings = listings.filter(channel=channel)
+        variant_listings = variant_listings.filter(channel=channel)
+        channel_images = channel_images.filter(channel=channel)
+        language = (locale or channel.default_locale).split("-")[0]
+        translations = translations.filter(Q(locale__iexact=language) | Q(locale__istartswith=f"{language}-"))
+    return listings, variant_listings, channel_images, translations
+
+
 def load_products(
     products: QuerySet | Iterable[int],
     *,
     channel: Channel | None = None,
     locale: str | None = None,
     skip_drafted: bool = False,
+    lean: bool = False,
 ) -> list[SimpleNamespace]:
     """Stand-ins for these products, ready for `resolver.resolve_many`, in nine queries whatever their number.
 
     `products` is a queryset of products (filtered, ordered and sliced by the caller: its order is kept, and
     it is the first of the nine queries) or product ids (their order is kept). With a channel, only that
     channel's listings, prices and images and the texts of its locale's language are read (a feed, an API
-    page); without, every channel's (the completeness recompute).
+    page); without, every channel's (the completeness recompute). `lean` reads only what prices and sells a
+    variant (five queries: no images, categories or attributes), for carts and checkout.
     """
     if isinstance(products, QuerySet):
         queryset = products.filter(has_unpublished_changes=False) if skip_drafted else products
@@ -165,10 +197,15 @@ def load_products(
     listings = read("listings", channel_rows(0), LISTING_FIELDS)
     variant_listings = read("variant_listings", channel_rows(1), VARIANT_LISTING_FIELDS)
     translations = read("translations", channel_rows(3), TRANSLATION_FIELDS)
-    images = _by(_with_images(("images", None), _product_images, ("role",), ids), "product_id")
-    channel_images = _by(_with_images(("channel_images", scope), channel_rows(2), ("channel_id",), ids), "product_id")
-    categories = _categories(ids)
-    attribute_links = _attribute_links({product.product_type_id for product in loaded} - {None})
+    if lean:
+        images = channel_images = categories = attribute_links = {}
+    else:
+        images = _by(_with_images(("images", None), _product_images, ("role",), ids), "product_id")
+        channel_images = _by(
+            _with_images(("channel_images", scope), channel_rows(2), ("channel_id",), ids), "product_id"
+        )
+        categories = _categories(ids)
+        attribute_links = _attribute_links({product.product_type_id for product in loaded} - {None})
 
     for product in loaded:
         pk = product.pk

@@ -12,37 +12,17 @@ from django.utils import timezone
 
 from catalog.models import Category, Product, ProductImage, ProductTypeAttribute, StockLevel, Variant
 from catalog.models.product import ProductQuerySet
+from channels.bulk import channel_children, load_products, variant_stock
 from channels.models import (
     Channel,
     ChannelCompleteness,
     ProductListing,
-    ProductListingImage,
-    ProductTranslation,
     VariantListing,
 )
 from channels.resolved import ResolvedProduct, ResolvedVariant
 from channels.resolver import STOCK_ANNOTATION, resolve_many
 
 _ITERATOR_CHUNK = 2000
-# What the resolver reads of a product; the lean bundle (order pricing) loads only these columns.
-_LEAN_PRODUCT_FIELDS = (
-    "id",
-    "live",
-    "slug",
-    "title",
-    "summary",
-    "description",
-    "attributes",
-    "updated_at",
-    "brand",
-    "brand__id",
-    "brand__name",
-    "brand__slug",
-    "product_type",
-    "product_type__id",
-    "product_type__name",
-    "product_type__slug",
-)
 
 
 def visible_in(channel: Channel, queryset: QuerySet | None = None, *, at: datetime | None = None) -> QuerySet:
@@ -61,7 +41,7 @@ class ProductBundleQuerySet(ProductQuerySet):
     filters `product__in=<instances>` and costs more than the queries themselves.
     """
 
-    _bundle: tuple[Channel | None, str | None, bool] | None = None  # (channel, locale, lean)
+    _bundle: tuple[Channel | None, str | None] | None = None  # (channel, locale)
 
     def _clone(self):
         clone = super()._clone()
@@ -84,14 +64,6 @@ class ProductBundleQuerySet(ProductQuerySet):
             yield from chunk
 
 
-def _as_bundle(queryset: QuerySet, channel: Channel | None, locale: str | None, *, lean: bool) -> ProductBundleQuerySet:
-    bundle = queryset.select_related("brand", "product_type")
-    if not isinstance(bundle, ProductBundleQuerySet):
-        bundle.__class__ = ProductBundleQuerySet  # a fresh clone of a Product queryset: same state, one more step
-    bundle._bundle = (channel, locale, lean)
-    return bundle
-
-
 def prefetch_bundle(queryset: QuerySet, channel: Channel | None = None, locale: str | None = None) -> QuerySet:
     """Everything the resolver reads, in a fixed number of queries whatever the children.
 
@@ -99,18 +71,18 @@ def prefetch_bundle(queryset: QuerySet, channel: Channel | None = None, locale: 
     every channel's rows (bulk completeness over all channels). The result is still a queryset (filter,
     order, slice it as usual); the children are loaded when it is evaluated.
     """
-    return _as_bundle(queryset, channel, locale, lean=False)
+    bundle = queryset.select_related("brand", "product_type")
+    if not isinstance(bundle, ProductBundleQuerySet):
+        bundle.__class__ = ProductBundleQuerySet  # a fresh clone of a Product queryset: same state, one more step
+    bundle._bundle = (channel, locale)
+    return bundle
 
 
-def attach_bundle(
-    products: Sequence[Product], channel: Channel | None = None, locale: str | None = None, lean: bool = False
-) -> None:
+def attach_bundle(products: Sequence[Product], channel: Channel | None = None, locale: str | None = None) -> None:
     """Load the resolver's relations for products already fetched (brand and type selected with them).
 
     One query per relation (variants with their stock, images, categories, attribute links, listings,
-    variant listings, channel images, translations), whatever the number of products and children. `lean`
-    loads only what prices and sells a variant (variants, listings, texts): images, categories and
-    attributes are then empty, without a query.
+    variant listings, channel images, translations), whatever the number of products and children.
     """
     by_id: dict[int, list[Product]] = defaultdict(list)
     for product in products:
@@ -127,46 +99,11 @@ def attach_bundle(
     _attach(by_id, "channel_listings", listings)
     _attach(by_id, "variant_listings", variant_listings)
     _attach(by_id, "translations", translations)
-    if lean:
-        for name in ("images", "channel_images", "categories"):
-            _attach_rows(by_id, name, {})
-        _attach_attribute_links(products, lean=True)
-        return
     _attach(by_id, "images", ProductImage.objects.filter(product_id__in_ids=ids).select_related("image"))
     _attach(by_id, "channel_images", channel_images.select_related("image"))
     categories = Category.objects.filter(products__in=ids).annotate(_bundle_product_id=F("products"))
     _attach_rows(by_id, "categories", _grouped(categories, "_bundle_product_id"))
-    _attach_attribute_links(products, lean=False)
-
-
-def variant_stock() -> Coalesce:
-    """A variant's stock, on hand minus reserved over all locations, as an annotation (0 without rows)."""
-    stock = (
-        StockLevel.objects.filter(variant=OuterRef("pk"))
-        .order_by()
-        .values("variant")
-        .annotate(total=Sum(F("on_hand") - F("reserved")))
-        .values("total")
-    )
-    return Coalesce(Subquery(stock), 0)
-
-
-def channel_children(
-    product_ids: list[int], channel: Channel | None, locale: str | None
-) -> tuple[QuerySet, QuerySet, QuerySet, QuerySet]:
-    """Listings, variant listings, channel images and translations of these products: every channel's, or
-    only the channel's and the texts of its locale's language (what resolving for one channel reads)."""
-    listings = ProductListing.objects.filter(product_id__in_ids=product_ids)
-    variant_listings = VariantListing.objects.filter(product_id__in_ids=product_ids)
-    channel_images = ProductListingImage.objects.filter(product_id__in_ids=product_ids)
-    translations = ProductTranslation.objects.filter(product_id__in_ids=product_ids)
-    if channel is not None:
-        listings = listings.filter(channel=channel)
-        variant_listings = variant_listings.filter(channel=channel)
-        channel_images = channel_images.filter(channel=channel)
-        language = (locale or channel.default_locale).split("-")[0]
-        translations = translations.filter(Q(locale__iexact=language) | Q(locale__istartswith=f"{language}-"))
-    return listings, variant_listings, channel_images, translations
+    _attach_attribute_links(products)
 
 
 def _grouped(rows: Iterable, key: str) -> dict[int, list]:
@@ -210,16 +147,14 @@ def _cache_relation(instance, name: str, model, scope: dict, children: list) -> 
     instance.__dict__.setdefault("_prefetched_objects_cache", {})[name] = queryset
 
 
-def _attach_attribute_links(products: Sequence[Product], *, lean: bool) -> None:
-    """The attribute links of the products' types, one query for all types (none when lean)."""
+def _attach_attribute_links(products: Sequence[Product]) -> None:
+    """The attribute links of the products' types, one query for all types."""
     types = [product.product_type for product in products if Product.product_type.is_cached(product)]
     types = [product_type for product_type in types if product_type is not None]
     if not types:
         return
-    links: dict[int, list] = {}
-    if not lean:
-        queryset = ProductTypeAttribute.objects.filter(product_type_id__in={item.pk for item in types})
-        links = _grouped(queryset.select_related("attribute").order_by("sort_order", "pk"), "product_type_id")
+    queryset = ProductTypeAttribute.objects.filter(product_type_id__in={item.pk for item in types})
+    links = _grouped(queryset.select_related("attribute").order_by("sort_order", "pk"), "product_type_id")
     for product_type in types:
         _cache_relation(
             product_type,
@@ -228,11 +163,6 @@ def _attach_attribute_links(products: Sequence[Product], *, lean: bool) -> None:
             {"product_type": product_type.pk},
             links.get(product_type.pk, []),
         )
-
-
-def products_for_channel(channel: Channel, locale: str | None = None, *, at: datetime | None = None) -> QuerySet:
-    """The channel's visible products, ready to resolve (the content API and feeds start here)."""
-    return prefetch_bundle(visible_in(channel, at=at), channel, locale)
 
 
 def resolve_products(queryset: QuerySet, channel: Channel, locale: str | None = None) -> list[ResolvedProduct]:
@@ -271,9 +201,9 @@ def resolve_variants_by_skus(
     if not wanted:
         return {}
     variants = Variant.objects.filter(product=OuterRef("pk"), sku__in=wanted, active=True)
-    queryset = Product.objects.filter(Exists(variants), live=True).only(*_LEAN_PRODUCT_FIELDS).order_by()
+    queryset = Product.objects.filter(Exists(variants), live=True).order_by()
     found: dict[str, tuple[ResolvedProduct, ResolvedVariant]] = {}
-    for resolved in resolve_many(_as_bundle(queryset, channel, locale, lean=True), channel, locale):
+    for resolved in resolve_many(load_products(queryset, channel=channel, locale=locale, lean=True), channel, locale):
         for variant in resolved.variants:
             if variant.sku in wanted:
                 found[variant.sku] = (resolved, variant)
