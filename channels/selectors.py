@@ -21,6 +21,7 @@ from channels.models import (
 )
 from channels.resolved import ResolvedProduct, ResolvedVariant
 from channels.resolver import STOCK_ANNOTATION, resolve_many
+from hub.prefetch import cache_related
 
 _ITERATOR_CHUNK = 2000
 
@@ -131,20 +132,7 @@ def _attach_rows(by_id: dict[int, list[Product]], name: str, rows: dict[int, lis
     for product_id, products in by_id.items():
         children = rows.get(product_id, [])
         for product in products:
-            _cache_relation(product, name, model, {lookup: product_id}, children)
-
-
-def _cache_relation(instance, name: str, model, scope: dict, children: list) -> None:
-    """Put rows where Django's prefetching puts them: `instance.<name>.all()` then serves them.
-
-    The cached queryset keeps the relation's filter (applied lazily), so a further `.filter()` on it stays
-    within the instance's rows.
-    """
-    queryset = model._default_manager.get_queryset()
-    queryset._deferred_filter = (False, (), scope)  # what `.filter(**scope)` defers, without cloning the query
-    queryset._result_cache = children
-    queryset._prefetch_done = True
-    instance.__dict__.setdefault("_prefetched_objects_cache", {})[name] = queryset
+            cache_related(product, name, model, {lookup: product_id}, children)
 
 
 def _attach_attribute_links(products: Sequence[Product]) -> None:
@@ -156,7 +144,7 @@ def _attach_attribute_links(products: Sequence[Product]) -> None:
     queryset = ProductTypeAttribute.objects.filter(product_type_id__in={item.pk for item in types})
     links = _grouped(queryset.select_related("attribute").order_by("sort_order", "pk"), "product_type_id")
     for product_type in types:
-        _cache_relation(
+        cache_related(
             product_type,
             "attribute_links",
             ProductTypeAttribute,

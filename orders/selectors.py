@@ -8,6 +8,7 @@ from typing import Any
 from channels.models import Channel
 from channels.resolved import ResolvedProduct, ResolvedVariant
 from channels.selectors import resolve_variants_by_skus
+from hub.prefetch import cache_related
 from orders.models import Cart, CartLine, CartShipTo, Order, ShippingRate
 from orders.pricing import Totals, cart_totals, line_total
 
@@ -58,19 +59,10 @@ def cart_get(channel: Channel, cart_id: str) -> Cart | None:
     ship_tos = list(CartShipTo.objects.filter(cart=cart).select_related("shipping_rate").order_by("pk"))
     for line in lines:
         line.cart = cart  # one instance for all (select_related made one per row)
-    _cache_children(cart, "lines", CartLine, lines)
-    _cache_children(cart, "ship_tos", CartShipTo, ship_tos)
+    # Two plain queries cost less than Django's prefetch machinery (which also needs the cart read first).
+    cache_related(cart, "lines", CartLine, {"cart": cart}, lines)
+    cache_related(cart, "ship_tos", CartShipTo, {"cart": cart}, ship_tos)
     return cart
-
-
-def _cache_children(cart: Cart, name: str, model: type, rows: list) -> None:
-    """Put rows where `prefetch_related` would, so `cart.<name>.all()` serves them without a query.
-
-    Two plain queries cost less than Django's prefetch machinery (which also needs the cart read first)."""
-    queryset = model._default_manager.filter(cart=cart)
-    queryset._result_cache = rows
-    queryset._prefetch_done = True
-    cart.__dict__.setdefault("_prefetched_objects_cache", {})[name] = queryset
 
 
 def resolve_skus(channel: Channel, skus: Iterable[str]) -> dict[str, tuple[ResolvedProduct, ResolvedVariant]]:
