@@ -151,7 +151,7 @@ def channel_children(
         listings = listings.filter(channel=channel)
         variant_listings = variant_listings.filter(channel=channel)
         channel_images = channel_images.filter(channel=channel)
-        language = (locale or channel.default_locale).split("-")[0]
+        language = _language(channel, locale)
         translations = translations.filter(Q(locale__iexact=language) | Q(locale__istartswith=f"{language}-"))
     return listings, variant_listings, channel_images, translations
 
@@ -233,6 +233,7 @@ def _product(row: tuple) -> SimpleNamespace:
 
 
 def _language(channel: Channel, locale: str | None) -> str:
+    """The language whose texts a read for this channel and locale needs (de for de-CH)."""
     return (locale or channel.default_locale).split("-")[0].lower()
 
 

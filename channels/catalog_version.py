@@ -24,6 +24,16 @@ def catalog_version() -> int:
 def catalog_changed() -> None:
     """Move the version now and once more when the current transaction commits (call after bulk writes)."""
     catalog_bump_now()
+    catalog_changed_at_commit()
+
+
+def catalog_changed_at_commit() -> None:
+    """Move the version only once the current transaction commits (at once outside one).
+
+    For writes made while rows are locked (stock reservations): with a shared cache the move is a network
+    call, which must not run under the lock. After COMMIT is enough: a read that ran before then saw the old
+    rows and was cached under the old version, which the move retires.
+    """
     transaction.on_commit(catalog_bump_now, robust=True)
 
 

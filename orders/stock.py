@@ -5,12 +5,12 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Case, F, Value, When
 from django.db.models.functions import Now
 
 from catalog.models import StockLevel
-from channels.catalog_version import catalog_bump_now
+from channels.catalog_version import catalog_changed_at_commit
 from orders.exceptions import OutOfStock
 
 
@@ -94,16 +94,4 @@ def _add(allocations: list[Allocation], *, reserved: int = 0, on_hand: int = 0) 
     if on_hand:
         changes["on_hand"] = F("on_hand") + delta * on_hand
     StockLevel.objects.filter(pk__in=list(per_level)).update(**changes)
-    _announce_stock_change()
-
-
-def _announce_stock_change() -> None:
-    """A bulk update sends no save signal, so move the catalog version ourselves: cached availability must not
-    outlive the change.
-
-    Only once the transaction commits (at once outside one), not also now as `catalog_changed()` does: the rows
-    are still locked here, and with a shared cache (Redis) the version is a network call, which must not run
-    under a stock lock. Moving it after COMMIT is enough: a read that ran before then saw the old rows and was
-    cached under the old version, which the move retires.
-    """
-    transaction.on_commit(catalog_bump_now, robust=True)
+    catalog_changed_at_commit()  # not now: the rows are still locked (a shared cache is a network call)
