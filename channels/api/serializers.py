@@ -6,15 +6,14 @@ that they agree.
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from functools import lru_cache
 
 from django.conf import settings
 from django.http import HttpRequest
-from wagtail.images.models import Filter
 
 from channels.api.http import bad_request
 from channels.resolved import ResolvedImage, ResolvedProduct, ResolvedVariant
 from media.models import CustomImage, CustomRendition
+from media.renditions import existing_renditions
 
 
 def image_specs(request: HttpRequest) -> tuple[str, ...]:
@@ -29,17 +28,11 @@ def image_specs(request: HttpRequest) -> tuple[str, ...]:
     return tuple(dict.fromkeys(specs))
 
 
-@lru_cache(maxsize=64)
-def _filter(spec: str) -> Filter:
-    """One parsed Filter per allowlisted spec for the life of the process (Wagtail parses it per call)."""
-    return Filter(spec=spec)
-
-
 class ImageRenderer:
     """Image JSON for one response; renditions of every image on it are fetched in one query.
 
-    Existing renditions are matched here (spec and focal-point key, as Wagtail does); only missing ones go
-    through `get_renditions`, which makes them. URLs are made absolute against the request's origin once.
+    Existing renditions come from `media.renditions` (the bulk match the feeds use too); only missing ones
+    go through `get_renditions`, which makes them. URLs are made absolute against the request's origin once.
     """
 
     def __init__(self, request: HttpRequest, specs: Sequence[str]):
@@ -59,15 +52,7 @@ class ImageRenderer:
         pending = {image.pk: image for image in images if image is not None and image.pk not in self._renditions}
         if not pending:
             return
-        found: dict[int, dict[str, tuple[str, int, int]]] = {pk: {} for pk in pending}
-        keys = {(pk, spec): _filter(spec).get_cache_key(image) for pk, image in pending.items() for spec in self.specs}
-        rows = CustomRendition.objects.filter(image_id__in=pending, filter_spec__in=self.specs).values_list(
-            "image_id", "filter_spec", "focal_point_key", "file", "width", "height"
-        )
-        for image_id, spec, focal_point_key, name, width, height in rows:
-            if keys.get((image_id, spec)) == focal_point_key:
-                found[image_id][spec] = (name, width, height)
-        self._renditions.update(found)
+        self._renditions.update(existing_renditions(pending, self.specs))
 
     def absolute(self, url: str) -> str:
         if url.startswith("/") and not url.startswith("//"):

@@ -2,9 +2,9 @@
 
 Wagtail's `image.get_rendition()` costs up to five queries for an image without the rendition (cache miss,
 look-up, get_or_create in a savepoint); called per image, a fresh catalog's first build ran five queries per
-product. Here a chunk costs one SELECT of the renditions that exist and, when some are missing, the files are
-generated without the database and the rows inserted with one `bulk_create` (conflicts ignored: a concurrent
-build that made the same rendition wins, and both files are valid).
+product. Here a chunk costs one SELECT of the renditions that exist (media.renditions) and, when some are
+missing, the files are generated without the database and the rows inserted with one `bulk_create`
+(conflicts ignored: a concurrent build that made the same rendition wins, and both files are valid).
 """
 
 import logging
@@ -15,6 +15,7 @@ from django.core.files import File
 from wagtail.images.models import Filter, get_rendition_storage
 
 from media.models import CustomRendition
+from media.renditions import existing_renditions, rendition_filter
 
 logger = logging.getLogger(__name__)
 
@@ -23,16 +24,10 @@ def rendition_urls(images: dict[int, object], spec: str, base_url: str) -> dict[
     """Absolute URLs of the `spec` rendition of each image (CustomImage by id); unreadable sources are left out."""
     if not images:
         return {}
-    flt = Filter(spec=spec)
+    flt = rendition_filter(spec)
     storage = get_rendition_storage()
-    names: dict[int, str] = {}
-    rows = CustomRendition.objects.filter(image_id__in=list(images), filter_spec=spec).values_list(
-        "image_id", "focal_point_key", "file"
-    )
-    keys = {image_id: flt.get_cache_key(image) for image_id, image in images.items()}
-    for image_id, focal_point_key, name in rows:
-        if focal_point_key == keys[image_id]:
-            names[image_id] = name
+    existing = existing_renditions(images, (spec,))
+    names = {image_id: made[spec][0] for image_id, made in existing.items() if spec in made}
     missing = [image for image_id, image in images.items() if image_id not in names]
     if missing:
         names.update(_create(missing, flt))
