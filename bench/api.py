@@ -19,6 +19,7 @@ This module is also the benchmark's URLconf and WSGI entry point (`bench.api:app
 """
 
 import argparse
+import contextlib
 import json
 import os
 import re
@@ -196,12 +197,10 @@ class Server:
         for _ in range(150):
             if self.process.poll() is not None:
                 raise SystemExit(f"gunicorn exited with {self.process.returncode}: see {BENCH_DIR / 'gunicorn.log'}")
-            try:
+            with contextlib.suppress(OSError):  # not listening yet: try again
                 with urllib.request.urlopen(f"{self.base}/bench/nonce", timeout=1) as response:  # noqa: S310
                     if response.read().decode() == self.nonce:
                         return
-            except OSError:
-                pass
             time.sleep(0.2)
         self.stop()
         raise SystemExit("gunicorn did not start")

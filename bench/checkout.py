@@ -14,6 +14,7 @@ This file is also the gunicorn app (`bench.checkout:application`): the hub plus 
 """
 
 import argparse
+import contextlib
 import os
 import secrets
 import socket
@@ -272,11 +273,9 @@ def wait_ready(base: str, server: subprocess.Popen, timeout: float = 60) -> None
     while time.monotonic() < deadline:
         if server.poll() is not None:
             sys.exit("gunicorn exited before it answered")
-        try:
+        with contextlib.suppress(requests.RequestException):  # not listening yet: try again
             if requests.get(f"{base}/api-order/openapi.json", timeout=2).status_code == 200:
                 return
-        except requests.RequestException:
-            pass
         time.sleep(0.2)
     sys.exit("gunicorn did not answer in time")
 

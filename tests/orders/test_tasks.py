@@ -32,7 +32,7 @@ class Receiver:
                 self.end_headers()
 
             def log_message(self, *args):
-                pass
+                """Silent: the test reads the requests received, not the server's access log."""
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
