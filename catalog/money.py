@@ -34,6 +34,11 @@ def format_amount(amount: Decimal, currency: str) -> str:
     return f"{quantize(amount, currency):f}"
 
 
+def format_optional_amount(amount: Decimal | None, currency: str) -> str | None:
+    """`format_amount`, or None for a missing amount (a variant without a price on a channel)."""
+    return None if amount is None else format_amount(amount, currency)
+
+
 def validate_currency_code(code: str) -> None:
     if not is_currency(code):
         raise ValidationError(f"“{code}” is not an ISO 4217 currency code.", code="invalid_currency")

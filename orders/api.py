@@ -16,7 +16,6 @@ from ninja.parser import Parser
 from ninja.renderers import BaseRenderer
 from ninja.security import APIKeyHeader
 
-from catalog.money import format_amount
 from channels.api.auth import channel_for_raw_key
 from channels.api_keys import raw_key_from_request
 from channels.models import Channel
@@ -25,8 +24,9 @@ from orders import services
 from orders.checkout import CheckoutRequest, PaymentInput, checkout_complete
 from orders.exceptions import OrderError
 from orders.idempotency import request_fingerprint
-from orders.models import Cart, Order
+from orders.models import Cart
 from orders.payments.cards import CardDetails, parse_expiry
+from orders.responses import cart_out, order_out
 from orders.schemas import (
     AddressIn,
     CartCreateIn,
@@ -35,14 +35,11 @@ from orders.schemas import (
     CheckoutIn,
     CheckoutOut,
     LineAddIn,
-    LineItemOut,
     LineUpdateIn,
     OrderOut,
     ShipToIn,
-    ShipToOut,
-    TotalsOut,
 )
-from orders.selectors import PricedCart, cart_get, cart_price, order_get
+from orders.selectors import cart_get, cart_price, order_get
 
 CHECKOUT_URL_NAMES = {"checkout", "checkout_alias"}
 
@@ -137,7 +134,7 @@ def _open_cart(request: HttpRequest, cart_id: str) -> Cart:
 
 
 def _cart_response(request: HttpRequest, cart_id: str) -> CartOut:
-    return _cart_out(cart_price(_open_cart(request, cart_id)))
+    return cart_out(cart_price(_open_cart(request, cart_id)))
 
 
 # ---- carts -------------------------------------------------------------------------------------------
@@ -309,7 +306,7 @@ def order_detail(request: HttpRequest, order_id: str = Path(..., alias="orderId"
     order = order_get(_channel(request), order_id)
     if order is None:
         raise ApiError.single(404, "order_not_found", f"No order {order_id} on this channel.", "orderId")
-    return _order_out(order)
+    return order_out(order)
 
 
 # ---- responses ---------------------------------------------------------------------------------------
@@ -317,110 +314,3 @@ def order_detail(request: HttpRequest, order_id: str = Path(..., alias="orderId"
 
 def _address(address: AddressIn) -> dict[str, Any]:
     return address.model_dump(by_alias=True, exclude_none=True)
-
-
-def _money(amount: Decimal | None, currency: str) -> str | None:
-    return None if amount is None else format_amount(amount, currency)
-
-
-def _cart_out(priced: PricedCart) -> CartOut:
-    currency, cart, totals = priced.currency, priced.cart, priced.totals
-    return CartOut(
-        cart_id=cart.cart_id,
-        currency=currency,
-        status=cart.status,
-        line_items=[
-            LineItemOut(
-                line_item_id=line.line.line_item_id,
-                sku=line.line.sku,
-                title=line.title,
-                quantity=line.line.quantity,
-                unit_price=_money(line.unit_price, currency),
-                line_total=_money(line.line_total, currency),
-                ship_to_id=line.ship_to.ship_to_id if line.ship_to else None,
-                available=line.available,
-            )
-            for line in priced.lines
-        ],
-        ship_tos=[
-            ShipToOut(
-                ship_to_id=ship_to.ship_to_id,
-                address=ship_to.address,
-                shipping_method=ship_to.shipping_rate.code,
-                shipping_method_name=ship_to.shipping_rate.name,
-                shipping_price=format_amount(ship_to.shipping_rate.price, currency),
-            )
-            for ship_to in priced.ship_tos
-        ],
-        totals=TotalsOut(
-            subtotal=format_amount(totals.subtotal, currency),
-            shipping=format_amount(totals.shipping, currency),
-            discounts=format_amount(totals.discounts, currency),
-            amount_due_before_tax=format_amount(totals.amount_due_before_tax, currency),
-        ),
-    )
-
-
-def _order_out(order: Order) -> dict[str, Any]:
-    currency = order.currency
-    ship_tos = list(order.ship_tos.all())
-    return {
-        "order_id": order.order_id,
-        "status": order.status,
-        "currency": currency,
-        "customer_email": order.customer_email,
-        "customer_phone_number": order.customer_phone or None,
-        "billing_address": order.billing_address or None,
-        "ship_from": order.ship_from_address or None,
-        "ship_tos": [
-            {
-                "ship_to_id": ship_to.ship_to_id,
-                "address": ship_to.address,
-                "shipping_method": ship_to.shipping_method,
-                "shipping_price": format_amount(ship_to.shipping_price, currency),
-                "tax": format_amount(ship_to.tax, currency),
-            }
-            for ship_to in ship_tos
-        ],
-        "line_items": [
-            {
-                "line_item_id": line.line_item_id,
-                "sku": line.sku,
-                "title": line.title,
-                "options": line.options,
-                "quantity": line.quantity,
-                "unit_price": format_amount(line.unit_price, currency),
-                "discount": format_amount(line.discount, currency),
-                "line_total": format_amount(line.line_total, currency),
-                "tax": format_amount(line.tax, currency),
-                "ship_to_id": line.ship_to.ship_to_id if line.ship_to else None,
-            }
-            for line in order.lines.all()
-        ],
-        "payments": [
-            {
-                "payment_type": payment.method,
-                "brand": payment.brand,
-                "last_four": payment.last_four,
-                "exp_month": payment.exp_month,
-                "exp_year": payment.exp_year,
-                "holder_name": payment.holder_name,
-                "amount": format_amount(payment.amount, payment.currency),
-                "currency": payment.currency,
-                "status": payment.status,
-            }
-            for payment in order.payments.all()
-        ],
-        "totals": {
-            "subtotal": format_amount(order.subtotal, currency),
-            "shipping": format_amount(order.shipping_total, currency),
-            "discounts": format_amount(order.discount_total, currency),
-            "tax": format_amount(order.tax_total, currency),
-            "total": format_amount(order.total, currency),
-        },
-        "created_at": order.created_at,
-        "history": [
-            {"kind": event.kind, "message": event.message, "created_at": event.created_at}
-            for event in order.events.all()
-        ],
-    }

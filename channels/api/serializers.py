@@ -10,6 +10,7 @@ from datetime import datetime
 from django.conf import settings
 from django.http import HttpRequest
 
+from catalog.money import format_optional_amount
 from channels.api.http import bad_request
 from channels.resolved import ResolvedImage, ResolvedProduct, ResolvedVariant
 from media.models import CustomImage, CustomRendition
@@ -88,10 +89,6 @@ class ImageRenderer:
         return self.image(item.image, item.role, item.alt_text)
 
 
-def _money(value) -> str | None:
-    return None if value is None else str(value)
-
-
 def variant_json(variant: ResolvedVariant) -> dict:
     return {
         "id": variant.id,
@@ -102,11 +99,11 @@ def variant_json(variant: ResolvedVariant) -> dict:
         "weight": None if variant.weight is None else str(variant.weight),
         "weightUnit": variant.weight_unit,
         "currency": variant.currency,
-        "price": _money(variant.price),
-        "salePrice": _money(variant.sale_price),
+        "price": format_optional_amount(variant.price, variant.currency),
+        "salePrice": format_optional_amount(variant.sale_price, variant.currency),
         "saleStart": variant.sale_start,
         "saleEnd": variant.sale_end,
-        "unitPrice": _money(variant.unit_price),
+        "unitPrice": format_optional_amount(variant.unit_price, variant.currency),
         "onSale": variant.on_sale,
         "availability": variant.availability,
         "availabilityDate": variant.availability_date,
@@ -145,7 +142,7 @@ def product_json(product: ResolvedProduct, images: ImageRenderer) -> dict:
             for item in product.attributes
         ],
         "availability": product.availability,
-        "priceFrom": _money(min(prices)) if prices else None,
+        "priceFrom": format_optional_amount(min(prices), product.currency) if prices else None,
         "variants": [variant_json(variant) for variant in variants],
         "updatedAt": product.updated_at,
     }

@@ -6,12 +6,8 @@ import json
 from collections.abc import Iterable
 from typing import BinaryIO
 
-from catalog.money import format_amount
+from catalog.money import format_optional_amount
 from channels.feeds.serializers.base import FeedContext, FeedItem, PerProduct, clean_text, plain_text
-
-
-def _amount(value, currency: str) -> str | None:
-    return format_amount(value, currency) if value is not None else None
 
 
 def _moment(value) -> str | None:
@@ -53,11 +49,11 @@ def record(item: FeedItem, shared: dict) -> dict:
         "mpn": variant.mpn or None,
         "options": variant.options,
         "currency": currency,
-        "price": _amount(variant.price, currency),
-        "salePrice": _amount(variant.sale_price, currency),
+        "price": format_optional_amount(variant.price, currency),
+        "salePrice": format_optional_amount(variant.sale_price, currency),
         "saleStart": _moment(variant.sale_start),
         "saleEnd": _moment(variant.sale_end),
-        "unitPrice": _amount(variant.unit_price, currency),
+        "unitPrice": format_optional_amount(variant.unit_price, currency),
         "availability": variant.availability,
         "availabilityDate": _moment(variant.availability_date),
         "quantity": variant.available_quantity,
