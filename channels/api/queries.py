@@ -25,10 +25,11 @@ from catalog.models import Attribute, Brand, Category, Product, Variant
 from channels.api.cursor import cursor_decode, cursor_encode, query_fingerprint
 from channels.api.http import bad_request
 from channels.api.search import search_ids
-from channels.bulk import load_products
+from channels.bulk import PRODUCT_COLUMNS, load_children, load_products, product_from_row
 from channels.models import Channel, ProductListing
 from channels.selectors import channel_unit_price, in_stock_on, visible_in
 from hub.models import ProductTombstone
+from hub.statements import rows_for
 
 ORDERINGS = ("title", "-title", "price", "-price", "newest", "updated", "relevance")
 _ATTRIBUTE_CODE = "abcdefghijklmnopqrstuvwxyz0123456789_-"
@@ -182,7 +183,6 @@ def page_of_products(
     fingerprint = query.fingerprint(channel)
     position = cursor_decode(cursor, fingerprint) if cursor else None
     hits = search_ids(query.q) if query.q else None
-    queryset = filtered(channel, query, at, hits)
 
     if ordering == "relevance":
         offset = 0
@@ -190,45 +190,64 @@ def page_of_products(
             if len(position) != 1 or not isinstance(position[0], int) or position[0] < 0:
                 raise bad_request("This cursor is not valid.", "cursor", "invalid_cursor")
             offset = position[0]
-        matching = set(queryset.values_list("pk", flat=True))
+        matching = set(filtered(channel, query, at, hits).values_list("pk", flat=True))
         ranked = [pk for pk in hits if pk in matching][offset : offset + page_size + 1]
         products = load_products(ranked[:page_size], channel=channel, locale=locale)  # keeps the ranking
         more = len(ranked) > page_size
         return products, cursor_encode(fingerprint, [offset + page_size]) if more else None
 
     key, descending, kind = _KEYS[ordering]
+    if position is None:
+        values: tuple = (at,)
+    else:
+        try:
+            values = (at, _position_value(kind, position[0]), int(position[1]))
+        except (ValueError, TypeError, IndexError) as exc:
+            raise bad_request("This cursor is not valid.", "cursor", "invalid_cursor") from exc
+
+    def build(at: datetime, *after: Any) -> QuerySet:
+        return _ordered_page(filtered(channel, query, at, hits), channel, at, ordering, after, page_size + 1)
+
+    # Compiled once per filter combination (the values above are bound); a category filter reads the
+    # category tree and a search its hits while building, and those change, so such a page is built anew.
+    statement_key = (
+        None if query.category or hits is not None else ("products-page", fingerprint, bool(position), page_size)
+    )
+    rows = rows_for(statement_key, build, *values)
+    columns = len(PRODUCT_COLUMNS)  # then the ordering key, when it is not one of them
+    products = load_children(
+        [product_from_row(row[:columns]) for row in rows[:page_size]], channel=channel, locale=locale
+    )
+    if len(rows) <= page_size:
+        return products, None
+    last = rows[page_size - 1]
+    pk, value = last[0], last[_page_columns(key).index(key)]
+    if kind == "datetime":
+        value = value.isoformat()
+    return products, cursor_encode(fingerprint, [value, pk])
+
+
+def _ordered_page(
+    queryset: QuerySet, channel: Channel, at: datetime, ordering: str, after: tuple, limit: int
+) -> QuerySet:
+    """The loader's product columns (and the ordering key) of the first `limit` products in this ordering,
+    after the cursor's (key, pk): the page's products and its next cursor in one query."""
+    key, descending, _ = _KEYS[ordering]
     if key == "_sort_price":
         fallback = -1.0 if descending else 1e18  # products without a price come last either way
         queryset = queryset.annotate(_sort_price=Coalesce(channel_unit_price(channel, at), Value(fallback)))
-    if position is not None:
-        try:
-            value, last_pk = _position_value(kind, position[0]), int(position[1])
-        except (ValueError, TypeError, IndexError) as exc:
-            raise bad_request("This cursor is not valid.", "cursor", "invalid_cursor") from exc
+    if after:
+        value, last_pk = after
         if descending:
             queryset = queryset.filter(Q(**{f"{key}__lt": value}) | Q(**{key: value, "pk__lt": last_pk}))
         else:
             queryset = queryset.filter(Q(**{f"{key}__gt": value}) | Q(**{key: value, "pk__gt": last_pk}))
     order = (f"-{key}", "-pk") if descending else (key, "pk")
-    rows = load_products(queryset.order_by(*order)[: page_size + 1], channel=channel, locale=locale)
-    products = rows[:page_size]
-    if len(rows) <= page_size:
-        return products, None
-    value = _key_of(queryset, key, products[-1])
-    if kind == "datetime":
-        value = value.isoformat()
-    return products, cursor_encode(fingerprint, [value, products[-1].pk])
+    return queryset.order_by(*order).values_list(*_page_columns(key))[:limit]
 
 
-def _key_of(queryset: QuerySet, key: str, product: SimpleNamespace) -> Any:
-    """The ordering key of the page's last product, for the next cursor.
-
-    Title and updated_at come with the loaded row; the creation date and the channel price (an annotation)
-    do not, so for those orderings a page that has a next one reads it: one query by primary key.
-    """
-    if hasattr(product, key):
-        return getattr(product, key)
-    return queryset.filter(pk=product.pk).values_list(key, flat=True).get()
+def _page_columns(key: str) -> tuple[str, ...]:
+    return PRODUCT_COLUMNS if key in PRODUCT_COLUMNS else (*PRODUCT_COLUMNS, key)
 
 
 def tombstones_since(channel: Channel, since: datetime, at: datetime) -> list[dict]:

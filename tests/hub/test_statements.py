@@ -1,12 +1,17 @@
 """hub/statements.py: a statement compiled once gives, for any ids, the rows `values_list()` gives."""
 
+from collections import OrderedDict
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models import Q
+from django.utils import timezone
 
-from catalog.models import Variant
+from catalog.models import Product, Variant
 from hub import statements
-from hub.statements import rows_for_ids
+from hub.statements import rows_for, rows_for_ids
 from tests.factories import ProductFactory, VariantFactory
 
 pytestmark = pytest.mark.django_db
@@ -22,7 +27,7 @@ def test_rows_match_values_list_for_each_set_of_ids_with_one_compilation(monkeyp
         VariantFactory(product=product, options={"size": str(n)}, weight=Decimal("1.250"))
     compiled = []
     real_compile = statements._compile
-    monkeypatch.setattr(statements, "_compile", lambda queryset: compiled.append(1) or real_compile(queryset))
+    monkeypatch.setattr(statements, "_compile", lambda *args: compiled.append(1) or real_compile(*args))
     key = ("test-variants", object())  # a fresh key: nothing compiled for it yet
 
     for ids in ([products[0].pk], [products[1].pk, products[2].pk], [10**9]):
@@ -33,5 +38,55 @@ def test_rows_match_values_list_for_each_set_of_ids_with_one_compilation(monkeyp
 
 
 def test_a_statement_without_an_ids_filter_is_refused():
-    with pytest.raises(ValueError, match="in_ids"):
+    with pytest.raises(ValueError, match="do not reach the statement"):
         rows_for_ids(("test-no-ids", object()), lambda ids: Variant.objects.values_list("pk"), [1])
+
+
+def products_after(at, title, last_pk):
+    """A list page's shape: a time, then a keyset cursor (title, pk)."""
+    return (
+        Product.objects.filter(Q(created_at__lte=at), Q(title__gt=title) | Q(title=title, pk__gt=last_pk))
+        .order_by("title", "pk")
+        .values_list("pk", "title", "created_at")
+    )
+
+
+def test_times_strings_and_ints_are_bound_like_the_querysets_values(monkeypatch):
+    products = [ProductFactory(title=title) for title in ("Apple", "Banana", "Banana", "Cherry")]
+    compiled = []
+    real_compile = statements._compile
+    monkeypatch.setattr(statements, "_compile", lambda *args: compiled.append(1) or real_compile(*args))
+    key = ("test-page", object())
+    later, earlier = timezone.now() + timedelta(hours=1), timezone.now() - timedelta(days=1)
+
+    for values in [(later, "Apple", products[0].pk), (later, "Banana", products[1].pk), (earlier, "", 0)]:
+        assert rows_for(key, products_after, *values) == list(products_after(*values))
+    assert len(compiled) == 1
+    assert [row[0] for row in rows_for(key, products_after, later, "Banana", products[1].pk)] == [
+        products[2].pk,
+        products[3].pk,
+    ]
+
+
+def test_without_a_key_nothing_is_kept_and_the_kept_statements_are_bounded(monkeypatch):
+    ProductFactory(title="Apple")
+    monkeypatch.setattr(statements, "MAX_STATEMENTS", 3)
+    now = timezone.now()
+    kept = statements._compiled.setdefault(connections[DEFAULT_DB_ALIAS], OrderedDict())
+    kept.clear()
+
+    rows_for(None, products_after, now, "", 0)
+    assert not kept
+    for n in range(5):
+        rows_for(("test-bounded", n), products_after, now, "", 0)
+    assert list(kept) == [("test-bounded", 2), ("test-bounded", 3), ("test-bounded", 4)]
+
+
+def test_a_value_that_a_lookup_changes_is_refused():
+    """`istartswith` sends a LIKE pattern, not the value: such a value must be part of the key instead."""
+    with pytest.raises(ValueError, match="do not reach the statement"):
+        rows_for(
+            ("test-like", object()),
+            lambda prefix: Product.objects.filter(title__istartswith=prefix).values_list("pk"),
+            "A",
+        )
