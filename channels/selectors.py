@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from catalog.models import Category, Product, ProductImage, ProductTypeAttribute, StockLevel, Variant
 from catalog.models.product import ProductQuerySet
-from channels.bulk import channel_children, load_products, variant_stock
+from channels.bulk import PRODUCT_COLUMNS, channel_children, load_children, product_from_row, variant_stock
 from channels.models import (
     Channel,
     ChannelCompleteness,
@@ -22,6 +22,7 @@ from channels.models import (
 from channels.resolved import ResolvedProduct, ResolvedVariant
 from channels.resolver import STOCK_ANNOTATION, resolve_many
 from hub.prefetch import cache_related
+from hub.statements import Texts, rows_for
 
 _ITERATOR_CHUNK = 2000
 
@@ -188,14 +189,20 @@ def resolve_variants_by_skus(
     wanted = {sku for sku in skus if sku}
     if not wanted:
         return {}
-    variants = Variant.objects.filter(product=OuterRef("pk"), sku__in=wanted, active=True)
-    queryset = Product.objects.filter(Exists(variants), live=True).order_by()
+    rows = rows_for(("products-by-skus",), _live_products_with_skus, Texts(sorted(wanted)))
+    products = load_children([product_from_row(row) for row in rows], channel=channel, locale=locale, lean=True)
     found: dict[str, tuple[ResolvedProduct, ResolvedVariant]] = {}
-    for resolved in resolve_many(load_products(queryset, channel=channel, locale=locale, lean=True), channel, locale):
+    for resolved in resolve_many(products, channel, locale):
         for variant in resolved.variants:
             if variant.sku in wanted:
                 found[variant.sku] = (resolved, variant)
     return found
+
+
+def _live_products_with_skus(skus: Texts) -> QuerySet:
+    """Live products with an active variant of these SKUs (compiled once: every cart and checkout prices)."""
+    variants = Variant.objects.filter(product=OuterRef("pk"), sku__in_texts=list(skus), active=True)
+    return Product.objects.filter(Exists(variants), live=True).order_by().values_list(*PRODUCT_COLUMNS)
 
 
 def readiness_by_channel() -> list[dict]:

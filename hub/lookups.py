@@ -1,38 +1,62 @@
-"""`field__in_ids=[…]`: membership in a list of integer ids, sent as ONE query parameter.
+"""`field__in_ids=[…]` and `field__in_texts=[…]`: membership in a list sent as ONE query parameter.
 
 Django's `__in` prepares, checks and binds every value on its own; for the plain-row loader's nine queries
 over a chunk of 500 products that was a measurable share of a feed build. Here the list travels as one
 PostgreSQL array (`= ANY(%s)`) or one JSON array that SQLite unpacks (`IN (SELECT value FROM json_each(%s))`),
-so building the query costs the same for 5 ids or 5,000, and the SQL text is the same for every chunk.
+so building the query costs the same for 5 values or 5,000, and the SQL text is the same for every call
+(which is what lets hub/statements.py compile it once). `in_ids` takes integers (ids), `in_texts` strings
+(SKUs, codes).
 """
 
 import json
 
-from django.db.models import ForeignKey, IntegerField, Lookup
+from django.db.models import CharField, ForeignKey, IntegerField, Lookup
 
 
-class InIds(Lookup):
-    lookup_name = "in_ids"
+class _InList(Lookup):
     prepare_rhs = False  # the list is bound whole, below
 
     def as_sql(self, compiler, connection):
         lhs, lhs_params = self.process_lhs(compiler, connection)
         if connection.vendor == "postgresql":
-            return f"{lhs} = ANY(%s)", [*lhs_params, ids_parameter(self.rhs, connection.vendor)]
+            return f"{lhs} = ANY(%s)", [*lhs_params, self.parameter(self.rhs, connection.vendor)]
         if connection.vendor == "sqlite":
-            # lhs is the compiled column; the ids are a bound parameter
+            # lhs is the compiled column; the list is a bound parameter
             sql = f"{lhs} IN (SELECT value FROM json_each(%s))"  # noqa: S608
-            return sql, [*lhs_params, ids_parameter(self.rhs, connection.vendor)]
-        ids = [int(value) for value in self.rhs]
-        placeholders = ", ".join(["%s"] * len(ids)) or "NULL"
-        return f"{lhs} IN ({placeholders})", [*lhs_params, *ids]
+            return sql, [*lhs_params, self.parameter(self.rhs, connection.vendor)]
+        values = [self.clean(value) for value in self.rhs]
+        placeholders = ", ".join(["%s"] * len(values)) or "NULL"
+        return f"{lhs} IN ({placeholders})", [*lhs_params, *values]
+
+    @staticmethod
+    def clean(value):
+        raise NotImplementedError
+
+    @classmethod
+    def parameter(cls, values, vendor: str):
+        """The one parameter that carries the list: a list (a PostgreSQL array) or a JSON array (SQLite)."""
+        cleaned = [cls.clean(value) for value in values]  # one type only reaches the database
+        return cleaned if vendor == "postgresql" else json.dumps(cleaned)
+
+
+class InIds(_InList):
+    lookup_name = "in_ids"
+    clean = staticmethod(int)
+
+
+class InTexts(_InList):
+    lookup_name = "in_texts"
+    clean = staticmethod(str)
 
 
 def ids_parameter(ids, vendor: str):
-    """The one parameter that carries the ids: a list (a PostgreSQL array) or a JSON array (SQLite)."""
-    ids = [int(value) for value in ids]  # ints only: nothing else may reach the database as an id
-    return ids if vendor == "postgresql" else json.dumps(ids)
+    return InIds.parameter(ids, vendor)
+
+
+def texts_parameter(texts, vendor: str):
+    return InTexts.parameter(texts, vendor)
 
 
 IntegerField.register_lookup(InIds)  # also BigAutoField and the other integer fields, which subclass it
 ForeignKey.register_lookup(InIds)
+CharField.register_lookup(InTexts)  # also SlugField and the other text fields that subclass it

@@ -1,29 +1,37 @@
-"""Queries compiled once and run again with other values (the plain-row loader's and the list pages' reads).
+"""Statements compiled once and run again with other values: the hot paths' reads, updates and inserts.
 
 Building and compiling a queryset costs far more than running a short statement: the nine statements of a
-20-product API page run in about 0.7 ms through a cursor and took 10–14 ms as querysets. These statements
-differ between calls only in a few values (the product ids, which the `in_ids` lookup binds as one
-parameter; the time a page is read at; a cursor's position), so each is compiled once per key and database
-connection, with marker values standing in for those, and then run with the real values bound where the
-markers were. Django's own converters still turn the columns into Python values, so the rows are exactly
-what `values_list()` would give.
+20-product API page run in about 0.7 ms through a cursor and took 10–14 ms as querysets, and about half of
+a checkout's CPU went into building its queries. These statements differ between calls only in a few values
+(product ids, which the `in_ids` lookup binds as one parameter; the time a page is read at; a cursor's
+position; a cart's id), so each is compiled once per key and database connection, with marker values
+standing in for those, and then run with the real values bound where the markers were. The SQL, the
+values' adaptation and the columns' converters are still Django's; only the per-call work is gone.
+
+- `rows_for(key, build, *values)`: the rows of a `values_list()` queryset, converted as Django converts them;
+- `update_for(key, build, *values)`: `queryset.update(**changes)` of the `(queryset, changes)` that `build`
+  returns, and the number of rows it changed;
+- `insert(objs)`: new model instances written in one INSERT … RETURNING, their pks set as bulk_create sets them.
+
+A value is an int, a float, a str, a datetime, `Ids(...)` or `Texts(...)`; whatever does not vary between calls (a
+status, `Now()`, the filters a page was asked for) belongs to the statement and so to its key.
 """
 
-import weakref
 from collections import OrderedDict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
+from django.db.models.sql import UpdateQuery
 from django.db.models.sql.compiler import SQLCompiler
 
-from hub.lookups import ids_parameter
+from hub.lookups import ids_parameter, texts_parameter
 
-# Compiled statements kept per connection. The loader's keys are few; list pages have one per filter
-# combination, which callers can make up at will, so the oldest go once there are this many.
+# Compiled statements kept per connection. The loader's and the checkout's keys are few; list pages have one
+# per filter combination, which callers can make up at will, so the oldest go once there are this many.
 MAX_STATEMENTS = 256
 _MARKER_BASE = -7_340_033  # no row has such an id, price or position
 
@@ -32,52 +40,132 @@ class Ids(tuple):
     """Ids bound as one parameter (the `in_ids` lookup): `Ids(ids)` among a statement's values."""
 
 
-# Per connection object (one per thread): a compiler holds its connection.
-_compiled: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+class Texts(tuple):
+    """Strings bound as one parameter (the `in_texts` lookup): `Texts(skus)` among a statement's values."""
 
 
 @dataclass(frozen=True, slots=True)
 class _Statement:
-    compiler: SQLCompiler
     sql: str
     params: tuple
-    slots: tuple[tuple[int, int], ...]  # (parameter position, index of the value bound there)
-    converters: dict  # what Django applies to each column (JSON, decimals, dates on SQLite …), looked up once
+    # (parameter position, index of the value bound there, the type the parameter had, if a wrapper of the
+    # value's: psycopg's Int4 for an integer Value(), say, which tells PostgreSQL its type)
+    slots: tuple[tuple[int, int, type | None], ...]
+    compiler: SQLCompiler | None = None  # a read's, for its converters
+    converters: dict | None = None  # what Django applies to each column (JSON, decimals …), looked up once
 
-    def rows(self, values: tuple) -> list[tuple]:
-        connection = self.compiler.connection
+    def execute(self, cursor, values: tuple) -> None:
+        connection = cursor.db
         bound = [_adapt(value, connection) for value in values]
         params = list(self.params)
-        for position, index in self.slots:
-            params[position] = bound[index]
-        with connection.cursor() as cursor:
-            cursor.execute(self.sql, params)
-            fetched = cursor.fetchall()
-        if not self.converters:
-            return fetched
-        return [tuple(row) for row in self.compiler.apply_converters(fetched, self.converters)]
+        for position, index, wrapper in self.slots:
+            params[position] = bound[index] if wrapper is None else wrapper(bound[index])
+        cursor.execute(self.sql, params)
 
 
-def rows_for(key: tuple | None, build: Callable[..., QuerySet], *values: Any) -> list[tuple]:
+@dataclass(frozen=True, slots=True)
+class _Insert:
+    sql: str
+    fields: tuple  # the concrete fields written, in the statement's column order
+
+
+def rows_for(key: Hashable | None, build: Callable[..., QuerySet], *values: Any) -> list[tuple]:
     """The rows of `build(*values)`, a `values_list()` queryset that is the same for every call with this
-    key but for `values` (ids as `Ids`, ints, floats, strings, datetimes); compiled on first use. A key of
-    None compiles for this call only (for a query whose build reads other data, which may change)."""
+    key but for `values`; compiled on first use. A key of None compiles for this call only (for a query
+    whose build reads other data, which may change)."""
     connection = connections[DEFAULT_DB_ALIAS]
-    statements = _compiled.setdefault(connection, OrderedDict())
-    statement = statements.get(key) if key is not None else None
-    if statement is None:
-        statement = _compile(build, values, connection)
-        if key is not None:
-            statements[key] = statement
-            if len(statements) > MAX_STATEMENTS:
-                statements.popitem(last=False)
-    return statement.rows(values)
+    statement = _prepared(connection, key, lambda *markers: _compile_select(build(*markers)), values)
+    with connection.cursor() as cursor:
+        statement.execute(cursor, values)
+        rows = cursor.fetchall()
+    if not statement.converters:
+        return rows
+    return [tuple(row) for row in statement.compiler.apply_converters(rows, statement.converters)]
 
 
-def rows_for_ids(key: tuple, build: Callable[[list[int]], QuerySet], ids: Iterable[int]) -> list[tuple]:
+def rows_for_ids(key: Hashable, build: Callable[[list[int]], QuerySet], ids: Iterable[int]) -> list[tuple]:
     """The rows of `build(ids)`, a `values_list()` queryset filtered with `__in_ids=ids` and otherwise the
     same for every call with this key."""
     return rows_for(key, lambda marked: build(list(marked)), Ids(ids))
+
+
+def update_for(key: Hashable, build: Callable[..., tuple[QuerySet, dict[str, Any]]], *values: Any) -> int:
+    """`queryset.update(**changes)` where `build(*values)` returns `(queryset, changes)`: the number of rows
+    changed."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    statement = _prepared(connection, key, lambda *markers: _compile_update(*build(*markers)), values)
+    with connection.cursor() as cursor:
+        statement.execute(cursor, values)
+        return cursor.rowcount
+
+
+def insert(objs: list[Model]) -> list[Model]:
+    """Write new instances of one model (pk unset) in one INSERT … RETURNING pk, as bulk_create does: field
+    defaults and `auto_now_add` apply, no signals are sent. Related instances must be saved first."""
+    if not objs:
+        return objs
+    model = type(objs[0])
+    connection = connections[DEFAULT_DB_ALIAS]
+    if not connection.features.can_return_rows_from_bulk_insert:
+        return model._default_manager.bulk_create(objs)
+    statements = _statements(connection)
+    key = ("insert", model, len(objs))
+    statement = statements.get(key)
+    if statement is None:
+        statement = _keep(statements, key, _compile_insert(connection, model, len(objs)))
+    # What bulk_create does per value: `auto_now_add` and the like (pre_save), then the field's adaptation.
+    params = [
+        field.get_db_prep_save(field.pre_save(obj, True), connection) for obj in objs for field in statement.fields
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(statement.sql, params)
+        pks = cursor.fetchall()
+    for obj, (pk,) in zip(objs, pks, strict=True):
+        obj.pk = pk
+        obj._state.adding = False
+        obj._state.db = connection.alias
+    return objs
+
+
+# ---- compiling ---------------------------------------------------------------------------------------
+
+
+def _statements(connection) -> OrderedDict:
+    """The statements compiled on this connection (one per thread), kept on it so they go with it."""
+    try:
+        return connection._hub_statements
+    except AttributeError:
+        connection._hub_statements = OrderedDict()
+        return connection._hub_statements
+
+
+def _keep(statements: OrderedDict, key: Hashable, statement):
+    statements[key] = statement
+    if len(statements) > MAX_STATEMENTS:
+        statements.popitem(last=False)
+    return statement
+
+
+def _prepared(connection, key: Hashable | None, compile_with: Callable[..., tuple], values: tuple) -> _Statement:
+    statements = _statements(connection)
+    statement = statements.get(key) if key is not None else None
+    if statement is not None:
+        return statement
+    markers = [_marker(value, index) for index, value in enumerate(values)]
+    sql, params, compiler, converters = compile_with(*markers)
+    adapted = [_adapt(marker, connection) for marker in markers]
+    slots = tuple(
+        (position, index, None if type(param) is type(marker) else type(param))
+        for position, param in enumerate(params)
+        for index, marker in enumerate(adapted)
+        if isinstance(param, type(marker)) and param == marker
+    )
+    missing = set(range(len(values))) - {index for _, index, _ in slots}
+    if missing:
+        # A lookup that changes its value (LIKE patterns, say) hides the marker: key on such values instead.
+        raise ValueError(f"Values {sorted(missing)} do not reach the statement as plain parameters.")
+    statement = _Statement(sql, tuple(params), slots, compiler, converters)
+    return _keep(statements, key, statement) if key is not None else statement
 
 
 def _marker(value: Any, index: int) -> Any:
@@ -85,8 +173,10 @@ def _marker(value: Any, index: int) -> Any:
     number = _MARKER_BASE - index
     if isinstance(value, Ids):
         return Ids((number,))
+    if isinstance(value, Texts):
+        return Texts((f"\x1fmarker {index}\x1f",))
     if isinstance(value, bool):
-        raise TypeError("Booleans are not bound: key the statement on them.")
+        raise TypeError("Booleans are not bound (another True or 1 may be a parameter): key on them.")
     if isinstance(value, int):
         return number
     if isinstance(value, float):
@@ -102,29 +192,37 @@ def _adapt(value: Any, connection) -> Any:
     """The parameter Django's lookups would send for this value."""
     if isinstance(value, Ids):
         return ids_parameter(value, connection.vendor)
+    if isinstance(value, Texts):
+        return texts_parameter(value, connection.vendor)
     if isinstance(value, datetime):
         return connection.ops.adapt_datetimefield_value(value)
     return value
 
 
-def _compile(build: Callable[..., QuerySet], values: tuple, connection) -> _Statement:
-    markers = [_marker(value, index) for index, value in enumerate(values)]
-    queryset = build(*markers)
-    compiler = queryset.query.get_compiler(connection=connection)
+def _compile_select(queryset: QuerySet) -> tuple:
+    compiler = queryset.query.get_compiler(using=queryset.db)
     sql, params = compiler.as_sql()
-    adapted = [_adapt(marker, connection) for marker in markers]
-    slots = tuple(
-        (position, adapted.index(param))
-        for position, param in enumerate(params)
-        if any(param == marker and type(param) is type(marker) for marker in adapted)
-    )
-    missing = set(range(len(values))) - {index for _, index in slots}
-    if missing:
-        # A lookup that changes its value (LIKE patterns, say) hides the marker: key on such values instead.
-        raise ValueError(f"Values {sorted(missing)} do not reach the statement as plain parameters.")
     # What `compiler.results_iter()` does for each call of a queryset, done here once.
     fields = [column[0] for column in compiler.select[0 : compiler.col_count]]
     if compiler.has_composite_fields(fields):
         raise ValueError("Composite primary keys are not supported here.")
-    converters = compiler.get_converters(fields)
-    return _Statement(compiler=compiler, sql=sql, params=tuple(params), slots=slots, converters=converters)
+    return sql, params, compiler, compiler.get_converters(fields)
+
+
+def _compile_update(queryset: QuerySet, changes: dict[str, Any]) -> tuple:
+    query = queryset.query.chain(UpdateQuery)
+    query.add_update_values(changes)
+    sql, params = query.get_compiler(using=queryset.db).as_sql()
+    return sql, params, None, None
+
+
+def _compile_insert(connection, model: type[Model], rows: int) -> _Insert:
+    opts = model._meta
+    fields = tuple(field for field in opts.concrete_fields if field is not opts.pk and not field.generated)
+    quote = connection.ops.quote_name
+    row = f"({', '.join(['%s'] * len(fields))})"
+    sql = (
+        f"INSERT INTO {quote(opts.db_table)} ({', '.join(quote(field.column) for field in fields)}) "  # noqa: S608 (names are the model's, values are parameters)
+        f"VALUES {', '.join([row] * rows)} RETURNING {quote(opts.pk.column)}"
+    )
+    return _Insert(sql, fields)

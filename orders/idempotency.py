@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from channels.models import Channel
+from hub.statements import insert
 from orders.exceptions import OrderError
 from orders.models import IdempotencyKey
 
@@ -45,10 +46,9 @@ def idempotency_claim(*, channel: Channel, key: str, fingerprint: str) -> Claim:
     for _ in range(3):
         now = timezone.now()
         try:
+            record = IdempotencyKey(channel=channel, key=key, fingerprint=fingerprint, expires_at=now + KEY_TTL)
             with transaction.atomic():
-                record = IdempotencyKey.objects.create(
-                    channel=channel, key=key, fingerprint=fingerprint, expires_at=now + KEY_TTL
-                )
+                insert([record])  # compiled once: every keyed checkout claims
             return Claim(record_id=record.pk)
         except IntegrityError:
             existing = IdempotencyKey.objects.filter(channel=channel, key=key).first()

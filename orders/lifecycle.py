@@ -6,8 +6,11 @@ Gateway calls happen before any stock row is locked.
 """
 
 from django.db import transaction
+from django.db.models import QuerySet
+from django.db.models.functions import Now
 from django.utils import timezone
 
+from hub.statements import Ids, insert, update_for
 from orders.exceptions import OrderError
 from orders.models import (
     Order,
@@ -58,21 +61,30 @@ def order_payments_captured(*, order: Order, payment_ids: list[int]) -> None:
     pending = any(
         payment.pk not in captured and payment.status != PaymentStatus.CAPTURED for payment in order.payments.all()
     )
+    # The statements are compiled once (hub/statements.py): this runs after every checkout.
     with transaction.atomic():
         if captured:
-            OrderPayment.objects.filter(pk__in=captured).update(
-                status=PaymentStatus.CAPTURED, updated_at=timezone.now()
-            )
+            update_for(("orders.payments_captured",), _payments_to_capture, Ids(sorted(captured)))
         if pending:
-            OrderEvent.objects.create(order=order, kind="capture_failed", message="A payment could not be captured.")
+            insert([OrderEvent(order=order, kind="capture_failed", message="A payment could not be captured.")])
             return
-        paid = Order.objects.filter(pk=order.pk, status=OrderStatus.PLACED).update(
-            status=OrderStatus.PAID, updated_at=timezone.now()
-        )
+        paid = update_for(("orders.order_paid",), _order_to_mark_paid, order.pk)
         if not paid:
             return  # moved on meanwhile (cancelled in the admin): no "paid" in its history or outbox
         order.status = OrderStatus.PAID
         _record_event(order, OrderStatus.PAID, None, "Payments captured.")
+
+
+def _payments_to_capture(payment_pks: list[int]) -> tuple[QuerySet, dict]:
+    return OrderPayment.objects.filter(pk__in_ids=payment_pks), {"status": PaymentStatus.CAPTURED, "updated_at": Now()}
+
+
+def _order_to_mark_paid(order_pk: int) -> tuple[QuerySet, dict]:
+    """Only a placed order becomes paid: one cancelled meanwhile (in the admin) stays cancelled."""
+    return Order.objects.filter(pk=order_pk, status=OrderStatus.PLACED), {
+        "status": OrderStatus.PAID,
+        "updated_at": Now(),
+    }
 
 
 def _settle_payments(order: Order, to_status: str) -> None:
@@ -131,9 +143,13 @@ def _record(order: Order, to_status: str, user, note: str) -> None:
 
 
 def _record_event(order: Order, to_status: str, user, note: str) -> None:
-    OrderEvent.objects.create(order=order, kind=to_status, message=note or f"Order {to_status}.", user=user)
-    OutboxEvent.objects.create(
-        topic=f"order.{to_status}",
-        key=order.order_id,
-        payload={"orderId": order.order_id, "status": to_status, "at": timezone.now().isoformat()},
+    insert([OrderEvent(order=order, kind=to_status, message=note or f"Order {to_status}.", user=user)])
+    insert(
+        [
+            OutboxEvent(
+                topic=f"order.{to_status}",
+                key=order.order_id,
+                payload={"orderId": order.order_id, "status": to_status, "at": timezone.now().isoformat()},
+            )
+        ]
     )

@@ -11,12 +11,14 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.db.models import QuerySet
+from django.db.models.functions import Now
 from django.views.decorators.debug import sensitive_variables
 
 from catalog.money import format_amount
 from channels.models import Channel
 from hub.prefetch import cache_related
+from hub.statements import insert, update_for
 from orders.checkout_types import Authorization, CheckoutRequest, CheckoutResult, Plan
 from orders.exceptions import OrderError
 from orders.idempotency import Claim, idempotency_complete
@@ -79,12 +81,8 @@ def _write_order(
         ship_tos = _create_ship_tos(order, priced, plan)
         lines = _create_lines(order, priced, plan, ship_tos)
         payments = _create_payments(order, authorizations, gateway, priced.currency)
-        OrderEvent.objects.bulk_create(
-            [OrderEvent(order=order, kind="placed", message=f"Placed through {channel.name}.")]
-        )
-        OutboxEvent.objects.bulk_create(
-            [OutboxEvent(topic="order.created", key=order.order_id, payload=_event_payload(order, lines))]
-        )
+        insert([OrderEvent(order=order, kind="placed", message=f"Placed through {channel.name}.")])
+        insert([OutboxEvent(topic="order.created", key=order.order_id, payload=_event_payload(order, lines))])
         if claim is not None:
             idempotency_complete(claim, status=200, body=CheckoutResult(order_id=order_id).as_response())
         allocations = stock_reserve(plan.demands)  # raises OutOfStock: the whole transaction rolls back
@@ -95,11 +93,16 @@ def _write_order(
 
 def _close_cart(cart: Cart) -> None:
     """Close the cart if it is still open: one UPDATE that also locks its row until COMMIT."""
-    closed = Cart.objects.filter(pk=cart.pk, status=Cart.Status.OPEN).update(
-        status=Cart.Status.CHECKED_OUT, updated_at=timezone.now()
-    )
+    closed = update_for(("orders.close_cart",), _open_cart, cart.pk)
     if not closed:
         raise OrderError.of("cart_already_checked_out", "This cart has already been checked out.", "cartId")
+
+
+def _open_cart(cart_pk: int) -> tuple[QuerySet, dict]:
+    return Cart.objects.filter(pk=cart_pk, status=Cart.Status.OPEN), {
+        "status": Cart.Status.CHECKED_OUT,
+        "updated_at": Now(),
+    }
 
 
 @sensitive_variables("request")
@@ -120,8 +123,8 @@ def _create_order(channel: Channel, request: CheckoutRequest, plan: Plan, order_
         tax_total=plan.taxes,
         total=plan.total,
     )
-    # bulk_create: one INSERT … RETURNING, without the save() signals (no reference index or search work).
-    Order.objects.bulk_create([order])
+    # One INSERT … RETURNING, without the save() signals (no reference index or search work).
+    insert([order])
     return order
 
 
@@ -138,7 +141,7 @@ def _create_ship_tos(order: Order, priced: PricedCart, plan: Plan) -> dict[int, 
         )
         for ship_to in priced.ship_tos
     ]
-    OrderShipTo.objects.bulk_create(rows)
+    insert(rows)
     return {cart_ship_to.pk: row for cart_ship_to, row in zip(priced.ship_tos, rows, strict=True)}
 
 
@@ -159,7 +162,7 @@ def _create_lines(order: Order, priced: PricedCart, plan: Plan, ship_tos: dict[i
         )
         for line in priced.lines
     ]
-    return OrderLine.objects.bulk_create(rows)
+    return insert(rows)
 
 
 def _create_allocations(lines: list[OrderLine], allocations: list[Allocation]) -> None:
@@ -176,7 +179,7 @@ def _create_allocations(lines: list[OrderLine], allocations: list[Allocation]) -
                 rows.append(StockAllocation(line=line, stock_level_id=slot[0], quantity=take))
                 slot[1] -= take
                 wanted -= take
-    StockAllocation.objects.bulk_create(rows)
+    insert(rows)
 
 
 def _create_payments(
@@ -202,7 +205,7 @@ def _create_payments(
                 status=PaymentStatus.AUTHORIZED,
             )
         )
-    return OrderPayment.objects.bulk_create(rows)
+    return insert(rows)
 
 
 def _event_payload(order: Order, lines: list[OrderLine]) -> dict[str, Any]:

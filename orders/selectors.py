@@ -5,10 +5,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.db import DEFAULT_DB_ALIAS
+from django.db.models import QuerySet
+
 from channels.models import Channel
 from channels.resolved import ResolvedProduct, ResolvedVariant
 from channels.selectors import resolve_variants_by_skus
 from hub.prefetch import cache_related
+from hub.statements import rows_for
 from orders.models import Cart, CartLine, CartShipTo, Order, ShippingRate
 from orders.pricing import Totals, cart_totals, line_total
 
@@ -44,25 +48,57 @@ def cart_get(channel: Channel, cart_id: str) -> Cart | None:
     """The channel's cart with its lines and ship-tos loaded; another channel's cart is None.
 
     Two queries when the cart has lines (the usual case, and always a checkout's): the lines bring the cart
-    with them, then the ship-tos with their rates. An empty cart costs one more query, to read the cart alone.
-    The channel is the caller's already (the cart is filtered by it), so it is attached, not joined again.
+    with them, then the ship-tos with their rates; both are compiled once (hub/statements.py). An empty
+    cart costs one more query, to read the cart alone. The channel is the caller's already (the cart is
+    filtered by it), so it is attached, not joined again.
     """
-    lines = list(
-        CartLine.objects.filter(cart__cart_id=cart_id, cart__channel=channel)
-        .select_related("cart")
-        .order_by("line_item_id")
-    )
-    cart = lines[0].cart if lines else Cart.objects.filter(channel=channel, cart_id=cart_id).first()
-    if cart is None:
-        return None
+    rows = rows_for(("orders.cart_lines",), _lines_with_cart, cart_id, channel.pk)
+    if rows:
+        cart = Cart.from_db(DEFAULT_DB_ALIAS, _CART_COLUMNS, rows[0][len(_LINE_COLUMNS) :])
+    else:
+        cart = Cart.objects.filter(channel=channel, cart_id=cart_id).first()
+        if cart is None:
+            return None
     cart.channel = channel
-    ship_tos = list(CartShipTo.objects.filter(cart=cart).select_related("shipping_rate").order_by("pk"))
-    for line in lines:
-        line.cart = cart  # one instance for all (select_related made one per row)
+    lines = []
+    for row in rows:
+        line = CartLine.from_db(DEFAULT_DB_ALIAS, _LINE_COLUMNS, row[: len(_LINE_COLUMNS)])
+        line.cart = cart  # one instance for all
+        lines.append(line)
+    ship_tos = []
+    for row in rows_for(("orders.cart_ship_tos",), _ship_tos_with_rates, cart.pk):
+        ship_to = CartShipTo.from_db(DEFAULT_DB_ALIAS, _SHIP_TO_COLUMNS, row[: len(_SHIP_TO_COLUMNS)])
+        ship_to.shipping_rate = ShippingRate.from_db(DEFAULT_DB_ALIAS, _RATE_COLUMNS, row[len(_SHIP_TO_COLUMNS) :])
+        ship_tos.append(ship_to)
     # Two plain queries cost less than Django's prefetch machinery (which also needs the cart read first).
     cache_related(cart, "lines", CartLine, {"cart": cart}, lines)
     cache_related(cart, "ship_tos", CartShipTo, {"cart": cart}, ship_tos)
     return cart
+
+
+def _columns(model) -> tuple[str, ...]:
+    """Every concrete column, in the order `Model.from_db` takes them."""
+    return tuple(field.attname for field in model._meta.concrete_fields)
+
+
+_CART_COLUMNS, _LINE_COLUMNS = _columns(Cart), _columns(CartLine)
+_SHIP_TO_COLUMNS, _RATE_COLUMNS = _columns(CartShipTo), _columns(ShippingRate)
+
+
+def _lines_with_cart(cart_id: str, channel_id: int) -> QuerySet:
+    return (
+        CartLine.objects.filter(cart__cart_id=cart_id, cart__channel_id=channel_id)
+        .order_by("line_item_id")
+        .values_list(*_LINE_COLUMNS, *(f"cart__{column}" for column in _CART_COLUMNS))
+    )
+
+
+def _ship_tos_with_rates(cart_pk: int) -> QuerySet:
+    return (
+        CartShipTo.objects.filter(cart_id=cart_pk)
+        .order_by("pk")
+        .values_list(*_SHIP_TO_COLUMNS, *(f"shipping_rate__{column}" for column in _RATE_COLUMNS))
+    )
 
 
 def resolve_skus(channel: Channel, skus: Iterable[str]) -> dict[str, tuple[ResolvedProduct, ResolvedVariant]]:

@@ -4,13 +4,16 @@ checkouts never deadlock) and changed with F() expressions in one UPDATE whateve
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import NamedTuple
 
-from django.db import models
-from django.db.models import Case, F, Value, When
+from django.db import connection, models
+from django.db.models import Case, F, QuerySet, Value, When
 from django.db.models.functions import Now
+from django.db.transaction import TransactionManagementError
 
 from catalog.models import StockLevel
 from channels.catalog_version import catalog_changed_at_commit
+from hub.statements import Ids, rows_for_ids, update_for
 from orders.exceptions import OutOfStock
 
 
@@ -21,14 +24,23 @@ class Allocation:
     quantity: int
 
 
+class _Level(NamedTuple):
+    pk: int
+    variant_id: int
+    on_hand: int
+    reserved: int
+
+
 def stock_reserve(demands: Mapping[int, int]) -> list[Allocation]:
     """Reserve units per variant (reserved += n where on_hand − reserved ≥ n), or raise OutOfStock.
 
     Must run inside transaction.atomic(): the rows stay locked until it commits.
     """
-    # FOR NO KEY UPDATE: enough to change quantities, and it does not block inserts that merely reference a row.
-    levels = list(StockLevel.objects.select_for_update(no_key=True).filter(variant_id__in=list(demands)).order_by("pk"))
-    by_variant: dict[int, list[StockLevel]] = defaultdict(list)
+    if not connection.in_atomic_block:
+        # The compiled statement skips the check a queryset's SELECT … FOR UPDATE makes on every call.
+        raise TransactionManagementError("stock_reserve() must run inside transaction.atomic().")
+    levels = [_Level(*row) for row in rows_for_ids(("orders.stock_reserve",), _levels_to_lock, list(demands))]
+    by_variant: dict[int, list[_Level]] = defaultdict(list)
     for level in levels:
         by_variant[level.variant_id].append(level)
     allocations: list[Allocation] = []
@@ -46,6 +58,16 @@ def stock_reserve(demands: Mapping[int, int]) -> list[Allocation]:
     return allocations
 
 
+def _levels_to_lock(variant_ids: list[int]) -> QuerySet:
+    # FOR NO KEY UPDATE: enough to change quantities, and it does not block inserts that merely reference a row.
+    return (
+        StockLevel.objects.select_for_update(no_key=True)
+        .filter(variant_id__in_ids=variant_ids)
+        .order_by("pk")
+        .values_list("pk", "variant_id", "on_hand", "reserved")
+    )
+
+
 def stock_release(allocations: Iterable[Allocation]) -> None:
     """Give reserved units back (a cancelled order)."""
     _add(_locked(allocations), reserved=-1)
@@ -56,7 +78,7 @@ def stock_fulfil(allocations: Iterable[Allocation]) -> None:
     _add(_locked(allocations), reserved=-1, on_hand=-1)
 
 
-def _allocate(variant_id: int, wanted: int, rows: list[StockLevel]) -> list[Allocation]:
+def _allocate(variant_id: int, wanted: int, rows: list[_Level]) -> list[Allocation]:
     """Fill from the lowest-id location first; a line may span locations."""
     result = []
     for level in rows:
@@ -77,21 +99,26 @@ def _locked(allocations: Iterable[Allocation]) -> list[Allocation]:
 
 
 def _add(allocations: list[Allocation], *, reserved: int = 0, on_hand: int = 0) -> None:
-    """One UPDATE for all rows: column = column + sign × (the row's quantity)."""
+    """One UPDATE for all rows: column = column + sign × (the row's quantity), compiled once per number of rows."""
     if not allocations:
         return
     per_level: dict[int, int] = defaultdict(int)
     for allocation in allocations:
         per_level[allocation.stock_level_id] += allocation.quantity
-    delta = Case(
-        *(When(pk=pk, then=Value(quantity)) for pk, quantity in per_level.items()),
-        default=Value(0),
-        output_field=models.IntegerField(),
-    )
-    changes: dict = {"updated_at": Now()}
-    if reserved:
-        changes["reserved"] = F("reserved") + delta * reserved
-    if on_hand:
-        changes["on_hand"] = F("on_hand") + delta * on_hand
-    StockLevel.objects.filter(pk__in=list(per_level)).update(**changes)
+    pairs = [value for pk, quantity in per_level.items() for value in (pk, quantity)]
+
+    def build(pks: Ids, *pairs: int) -> tuple[QuerySet, dict]:
+        delta = Case(
+            *(When(pk=pk, then=Value(quantity)) for pk, quantity in zip(pairs[::2], pairs[1::2], strict=True)),
+            default=Value(0),
+            output_field=models.IntegerField(),
+        )
+        changes: dict = {"updated_at": Now()}
+        if reserved:
+            changes["reserved"] = F("reserved") + delta * reserved
+        if on_hand:
+            changes["on_hand"] = F("on_hand") + delta * on_hand
+        return StockLevel.objects.filter(pk__in_ids=list(pks)), changes
+
+    update_for(("orders.stock_add", len(per_level), reserved, on_hand), build, Ids(per_level), *pairs)
     catalog_changed_at_commit()  # not now: the rows are still locked (a shared cache is a network call)

@@ -32,3 +32,16 @@ def test_in_ids_sends_one_parameter_and_the_same_sql_whatever_the_number_of_ids(
 def test_in_ids_refuses_what_is_not_an_integer():
     with pytest.raises((TypeError, ValueError)):
         list(Product.objects.filter(pk__in_ids=["1; DROP TABLE catalog_product"]))
+
+
+def test_in_texts_finds_what_in_finds_with_one_parameter():
+    product = ProductFactory()
+    skus = [VariantFactory(product=product, sku=sku).sku for sku in ("A-1", "B-2", "C'3")]
+    wanted = ["A-1", "C'3", "missing"]
+
+    found = Variant.objects.filter(sku__in_texts=wanted).values_list("sku", flat=True)
+    assert set(found) == set(Variant.objects.filter(sku__in=wanted).values_list("sku", flat=True)) == {skus[0], skus[2]}
+    few_sql, few_params = Variant.objects.filter(sku__in_texts=["A"]).query.sql_with_params()
+    many_sql, many_params = Variant.objects.filter(sku__in_texts=[str(n) for n in range(500)]).query.sql_with_params()
+    assert few_sql == many_sql and len(few_params) == len(many_params) == 1
+    assert not Variant.objects.filter(sku__in_texts=[]).exists()

@@ -1,6 +1,5 @@
 """hub/statements.py: a statement compiled once gives, for any ids, the rows `values_list()` gives."""
 
-from collections import OrderedDict
 from datetime import timedelta
 from decimal import Decimal
 
@@ -11,7 +10,7 @@ from django.utils import timezone
 
 from catalog.models import Product, Variant
 from hub import statements
-from hub.statements import rows_for, rows_for_ids
+from hub.statements import Texts, rows_for, rows_for_ids
 from tests.factories import ProductFactory, VariantFactory
 
 pytestmark = pytest.mark.django_db
@@ -26,8 +25,8 @@ def test_rows_match_values_list_for_each_set_of_ids_with_one_compilation(monkeyp
     for n, product in enumerate(products):
         VariantFactory(product=product, options={"size": str(n)}, weight=Decimal("1.250"))
     compiled = []
-    real_compile = statements._compile
-    monkeypatch.setattr(statements, "_compile", lambda *args: compiled.append(1) or real_compile(*args))
+    real_compile = statements._compile_select
+    monkeypatch.setattr(statements, "_compile_select", lambda *args: compiled.append(1) or real_compile(*args))
     key = ("test-variants", object())  # a fresh key: nothing compiled for it yet
 
     for ids in ([products[0].pk], [products[1].pk, products[2].pk], [10**9]):
@@ -54,8 +53,8 @@ def products_after(at, title, last_pk):
 def test_times_strings_and_ints_are_bound_like_the_querysets_values(monkeypatch):
     products = [ProductFactory(title=title) for title in ("Apple", "Banana", "Banana", "Cherry")]
     compiled = []
-    real_compile = statements._compile
-    monkeypatch.setattr(statements, "_compile", lambda *args: compiled.append(1) or real_compile(*args))
+    real_compile = statements._compile_select
+    monkeypatch.setattr(statements, "_compile_select", lambda *args: compiled.append(1) or real_compile(*args))
     key = ("test-page", object())
     later, earlier = timezone.now() + timedelta(hours=1), timezone.now() - timedelta(days=1)
 
@@ -72,7 +71,7 @@ def test_without_a_key_nothing_is_kept_and_the_kept_statements_are_bounded(monke
     ProductFactory(title="Apple")
     monkeypatch.setattr(statements, "MAX_STATEMENTS", 3)
     now = timezone.now()
-    kept = statements._compiled.setdefault(connections[DEFAULT_DB_ALIAS], OrderedDict())
+    kept = statements._statements(connections[DEFAULT_DB_ALIAS])
     kept.clear()
 
     rows_for(None, products_after, now, "", 0)
@@ -90,3 +89,15 @@ def test_a_value_that_a_lookup_changes_is_refused():
             lambda prefix: Product.objects.filter(title__istartswith=prefix).values_list("pk"),
             "A",
         )
+
+
+def test_texts_are_bound_as_one_list():
+    product = ProductFactory()
+    skus = [VariantFactory(product=product, sku=f"SKU-{n}").sku for n in range(3)]
+
+    def by_skus(wanted):
+        return Variant.objects.filter(sku__in_texts=list(wanted)).order_by("sku").values_list("sku", flat=True)
+
+    key = ("test-texts", object())
+    assert rows_for(key, by_skus, Texts(skus[:2])) == [(skus[0],), (skus[1],)]
+    assert rows_for(key, by_skus, Texts([skus[2], "nope"])) == [(skus[2],)]
