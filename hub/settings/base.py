@@ -101,6 +101,13 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # its cost estimate runs high (e.g. before autovacuum has analysed a freshly loaded table) and spent
     # ~200 ms doing so on a 1,500-row feed query that runs in 50 ms: off unless DATABASE_URL asks for it.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+    # Server-side binding and prepared statements: psycopg sends parameters apart from the SQL and prepares a
+    # statement once the connection has run it DB_PREPARE_THRESHOLD times, so PostgreSQL parses and plans the
+    # hot paths' statements (a checkout's 27, an API page's 10) once per connection, not on every request.
+    # Behind a transaction-mode pooler that cannot keep prepared statements (PgBouncer before 1.21), set
+    # DB_PREPARE_THRESHOLD=0.
+    DATABASES["default"]["OPTIONS"].setdefault("server_side_binding", env_bool("DB_SERVER_SIDE_BINDING", True))
+    DATABASES["default"]["OPTIONS"].setdefault("prepare_threshold", env_int("DB_PREPARE_THRESHOLD", 5) or None)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache (and rate-limit counters): local memory unless REDIS_URL is set.

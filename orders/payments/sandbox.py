@@ -19,12 +19,19 @@ _TABLE = SandboxTransaction._meta.db_table
 _COLUMNS = "reference, kind, approved, amount, currency, last_four, decline_reason, created_at"
 # One statement per gateway call: the ledger row, or for a follow-up (capture, void, refund) the row only if
 # the reference is an approved authorization (the amount and currency default to the authorization's).
-_AUTHORIZE_SQL = f"INSERT INTO {_TABLE} ({_COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)"  # noqa: S608
+# {no_flush} is where `_execute` joins the setting that spares the statement a WAL flush on PostgreSQL.
+_AUTHORIZE_SQL = f"INSERT INTO {_TABLE} ({_COLUMNS}) SELECT %s, %s, %s, %s, %s, %s, %s, %s {{no_flush}}"  # noqa: S608
 _FOLLOW_UP_SQL = (
     f"INSERT INTO {_TABLE} ({_COLUMNS}) "  # noqa: S608 (table and columns are ours, values are parameters)
     "SELECT %s, %s, %s, COALESCE(%s, amount), COALESCE(%s, currency), '', '', %s "
-    f"FROM {_TABLE} WHERE reference = %s AND kind = %s AND approved LIMIT 1"
+    f"FROM {_TABLE} {{no_flush}} WHERE reference = %s AND kind = %s AND approved LIMIT 1"
 )
+# set_config(…, true) is SET LOCAL as an expression: it holds for this statement's own transaction only. It
+# is one statement with the INSERT, as a prepared statement (server-side binding) must be.
+_NO_FLUSH = {
+    _AUTHORIZE_SQL: "FROM (SELECT set_config('synchronous_commit', 'off', true)) AS no_flush",
+    _FOLLOW_UP_SQL: "CROSS JOIN (SELECT set_config('synchronous_commit', 'off', true)) AS no_flush",
+}
 
 
 class SandboxGateway:
@@ -82,12 +89,10 @@ def _execute(sql: str, params: list) -> int:
 
     The ledger stands in for a remote gateway's dashboard, so outside a transaction of ours it need not wait
     for a WAL flush (a flush costs milliseconds, and a checkout makes two gateway calls): on PostgreSQL the
-    statement is prefixed with SET LOCAL, which holds for that one implicit transaction only. Inside a
-    caller's transaction (a cancellation) it is simply part of it.
+    statement turns synchronous_commit off for its own implicit transaction. Inside a caller's transaction (a
+    cancellation) it is simply part of it.
     """
-    prefixed = connection.vendor == "postgresql" and not connection.in_atomic_block
+    no_flush = connection.vendor == "postgresql" and not connection.in_atomic_block
     with connection.cursor() as cursor:
-        cursor.execute(f"SET LOCAL synchronous_commit TO OFF; {sql}" if prefixed else sql, params)
-        if prefixed:
-            cursor.nextset()  # past the SET, to the INSERT's result
+        cursor.execute(sql.format(no_flush=_NO_FLUSH[sql] if no_flush else ""), params)
         return cursor.rowcount

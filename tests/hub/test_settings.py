@@ -78,3 +78,20 @@ def test_postgresql_connections_run_without_jit():
     with connection.cursor() as cursor:
         cursor.execute("SHOW jit")
         assert cursor.fetchone()[0] == "off"
+
+
+@pytest.mark.django_db
+def test_postgresql_prepares_the_statements_a_connection_runs_again():
+    """Server-side binding: psycopg prepares a statement after five runs, so PostgreSQL plans it once."""
+    from django.db import connection
+
+    from catalog.models import Product
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL (DATABASE_URL=postgres://…)")
+    for pk in range(7):
+        list(Product.objects.filter(pk=pk, slug="prepared-statement-probe"))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [row[0] for row in cursor.fetchall()]
+    assert any("FROM \"catalog_product\"" in sql and "$1" in sql for sql in prepared), prepared
