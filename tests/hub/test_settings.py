@@ -94,4 +94,4 @@ def test_postgresql_prepares_the_statements_a_connection_runs_again():
     with connection.cursor() as cursor:
         cursor.execute("SELECT statement FROM pg_prepared_statements")
         prepared = [row[0] for row in cursor.fetchall()]
-    assert any("FROM \"catalog_product\"" in sql and "$1" in sql for sql in prepared), prepared
+    assert any('FROM "catalog_product"' in sql and "$1" in sql for sql in prepared), prepared
