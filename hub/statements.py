@@ -31,7 +31,7 @@ from django.db.models.sql.compiler import SQLCompiler
 from hub.lookups import ids_parameter, texts_parameter
 
 # Compiled statements kept per connection. The loader's and the checkout's keys are few; list pages have one
-# per filter combination, which callers can make up at will, so the oldest go once there are this many.
+# per filter combination, which callers can make up at will, so the least recently used go past this many.
 MAX_STATEMENTS = 256
 _MARKER_BASE = -7_340_033  # no row has such an id, price or position
 
@@ -110,7 +110,7 @@ def insert(objs: list[Model]) -> list[Model]:
         return model._default_manager.bulk_create(objs)
     statements = _statements(connection)
     key = ("insert", model, len(objs))
-    statement = statements.get(key)
+    statement = _kept(statements, key)
     if statement is None:
         statement = _keep(statements, key, _compile_insert(connection, model, len(objs)))
     # What bulk_create does per value: `auto_now_add` and the like (pre_save), then the field's adaptation.
@@ -139,6 +139,14 @@ def _statements(connection) -> OrderedDict:
         return connection._hub_statements
 
 
+def _kept(statements: OrderedDict, key: Hashable):
+    """The statement kept for this key, now the most recently used (the least recently used go first)."""
+    statement = statements.get(key)
+    if statement is not None:
+        statements.move_to_end(key)
+    return statement
+
+
 def _keep(statements: OrderedDict, key: Hashable, statement):
     statements[key] = statement
     if len(statements) > MAX_STATEMENTS:
@@ -148,7 +156,7 @@ def _keep(statements: OrderedDict, key: Hashable, statement):
 
 def _prepared(connection, key: Hashable | None, compile_with: Callable[..., tuple], values: tuple) -> _Statement:
     statements = _statements(connection)
-    statement = statements.get(key) if key is not None else None
+    statement = _kept(statements, key) if key is not None else None
     if statement is not None:
         return statement
     markers = [_marker(value, index) for index, value in enumerate(values)]

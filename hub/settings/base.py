@@ -101,13 +101,15 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # its cost estimate runs high (e.g. before autovacuum has analysed a freshly loaded table) and spent
     # ~200 ms doing so on a 1,500-row feed query that runs in 50 ms: off unless DATABASE_URL asks for it.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
-    # Server-side binding and prepared statements: psycopg sends parameters apart from the SQL and prepares a
-    # statement once the connection has run it DB_PREPARE_THRESHOLD times, so PostgreSQL parses and plans the
-    # hot paths' statements (a checkout's 27, an API page's 10) once per connection, not on every request.
-    # Behind a transaction-mode pooler that cannot keep prepared statements (PgBouncer before 1.21), set
-    # DB_PREPARE_THRESHOLD=0.
-    DATABASES["default"]["OPTIONS"].setdefault("server_side_binding", env_bool("DB_SERVER_SIDE_BINDING", True))
-    DATABASES["default"]["OPTIONS"].setdefault("prepare_threshold", env_int("DB_PREPARE_THRESHOLD", 5) or None)
+    # Server-side binding and prepared statements (off by default): psycopg sends parameters apart from the
+    # SQL and prepares a statement once the connection has run it DB_PREPARE_THRESHOLD times, so PostgreSQL
+    # parses and plans it once per connection. Measured: checkout 145 -> 169/s; but bulk inserts of thousands
+    # of rows (imports, the benchmarks' catalog set-up) took a third longer, and a prepared statement may keep
+    # a generic plan made while a table was small. Needs a pooler that keeps prepared statements (PgBouncer
+    # 1.21 or newer in transaction mode).
+    if env_bool("DB_SERVER_SIDE_BINDING", False):
+        DATABASES["default"]["OPTIONS"]["server_side_binding"] = True
+        DATABASES["default"]["OPTIONS"]["prepare_threshold"] = env_int("DB_PREPARE_THRESHOLD", 5) or None
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache (and rate-limit counters): local memory unless REDIS_URL is set.

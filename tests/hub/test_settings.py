@@ -80,18 +80,19 @@ def test_postgresql_connections_run_without_jit():
         assert cursor.fetchone()[0] == "off"
 
 
-@pytest.mark.django_db
-def test_postgresql_prepares_the_statements_a_connection_runs_again():
-    """Server-side binding: psycopg prepares a statement after five runs, so PostgreSQL plans it once."""
-    from django.db import connection
-
-    from catalog.models import Product
-
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL (DATABASE_URL=postgres://…)")
-    for pk in range(7):
-        list(Product.objects.filter(pk=pk, slug="prepared-statement-probe"))
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT statement FROM pg_prepared_statements")
-        prepared = [row[0] for row in cursor.fetchall()]
-    assert any('FROM "catalog_product"' in sql and "$1" in sql for sql in prepared), prepared
+@pytest.mark.parametrize(
+    ("environment", "expected"),
+    [
+        ({}, "None None"),
+        ({"DB_SERVER_SIDE_BINDING": "1"}, "True 5"),
+        ({"DB_SERVER_SIDE_BINDING": "1", "DB_PREPARE_THRESHOLD": "0"}, "True None"),
+    ],
+)
+def test_server_side_binding_and_prepared_statements_are_opt_in(environment, expected):
+    result = run_settings_probe(
+        {"DATABASE_URL": "postgres://postgres@127.0.0.1:5432/hub", **environment},
+        "s.DATABASES['default']['OPTIONS'].get('server_side_binding'),"
+        " s.DATABASES['default']['OPTIONS'].get('prepare_threshold')",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == expected

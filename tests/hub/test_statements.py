@@ -67,7 +67,7 @@ def test_times_strings_and_ints_are_bound_like_the_querysets_values(monkeypatch)
     ]
 
 
-def test_without_a_key_nothing_is_kept_and_the_kept_statements_are_bounded(monkeypatch):
+def test_without_a_key_nothing_is_kept_and_the_least_recently_used_statements_go(monkeypatch):
     ProductFactory(title="Apple")
     monkeypatch.setattr(statements, "MAX_STATEMENTS", 3)
     now = timezone.now()
@@ -76,9 +76,12 @@ def test_without_a_key_nothing_is_kept_and_the_kept_statements_are_bounded(monke
 
     rows_for(None, products_after, now, "", 0)
     assert not kept
-    for n in range(5):
+    for n in range(3):
         rows_for(("test-bounded", n), products_after, now, "", 0)
-    assert list(kept) == [("test-bounded", 2), ("test-bounded", 3), ("test-bounded", 4)]
+    rows_for(("test-bounded", 0), products_after, now, "", 0)  # used again: now the most recent
+    for n in range(3, 5):
+        rows_for(("test-bounded", n), products_after, now, "", 0)
+    assert list(kept) == [("test-bounded", 0), ("test-bounded", 3), ("test-bounded", 4)]
 
 
 def test_a_value_that_a_lookup_changes_is_refused():
