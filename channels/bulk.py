@@ -28,6 +28,7 @@ from catalog.models import Product, ProductImage, ProductTypeAttribute, StockLev
 from catalog.models import Variant as VariantModel
 from channels.models import Channel, ProductListing, ProductListingImage, ProductTranslation, VariantListing
 from channels.resolver import STOCK_ANNOTATION
+from hub.prefetch import columns, instance_from
 from hub.statements import rows_for_ids
 from media.models import CustomImage
 
@@ -277,14 +278,12 @@ def _with_images(
 ) -> list[SimpleNamespace]:
     """Image links (product or channel images) with the image itself, a real instance (renditions are made
     from it), built from the same row: one query instead of two."""
-    image_fields = [field.attname for field in CustomImage._meta.concrete_fields]
     names = ("pk", "product_id", "image_id", "sort_order", *extra)
-
-    columns = (*names, *(f"image__{name}" for name in image_fields))
+    read = (*names, *columns(CustomImage, "image__"))
     links = []
-    for row in rows_for_ids(key, lambda some: build(some).values_list(*columns), ids):
+    for row in rows_for_ids(key, lambda some: build(some).values_list(*read), ids):
         link = SimpleNamespace(**dict(zip(names, row, strict=False)))
-        link.image = CustomImage.from_db(None, image_fields, row[len(names) :])
+        link.image = instance_from(CustomImage, row, len(names))
         links.append(link)
     return links
 

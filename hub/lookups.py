@@ -9,12 +9,15 @@ so building the query costs the same for 5 values or 5,000, and the SQL text is 
 """
 
 import json
+from collections.abc import Callable
+from typing import Any
 
 from django.db.models import CharField, ForeignKey, IntegerField, Lookup
 
 
 class _InList(Lookup):
     prepare_rhs = False  # the list is bound whole, below
+    clean: Callable[[Any], Any]  # each subclass's one type: int for ids, str for texts
 
     def as_sql(self, compiler, connection):
         lhs, lhs_params = self.process_lhs(compiler, connection)
@@ -27,10 +30,6 @@ class _InList(Lookup):
         values = [self.clean(value) for value in self.rhs]
         placeholders = ", ".join(["%s"] * len(values)) or "NULL"
         return f"{lhs} IN ({placeholders})", [*lhs_params, *values]
-
-    @staticmethod
-    def clean(value):
-        raise NotImplementedError
 
     @classmethod
     def parameter(cls, values, vendor: str):

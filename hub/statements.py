@@ -27,6 +27,7 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Model, QuerySet
 from django.db.models.sql import UpdateQuery
 from django.db.models.sql.compiler import SQLCompiler
+from django.db.transaction import TransactionManagementError
 
 from hub.lookups import ids_parameter, texts_parameter
 
@@ -53,9 +54,14 @@ class _Statement:
     slots: tuple[tuple[int, int, type | None], ...]
     compiler: SQLCompiler | None = None  # a read's, for its converters
     converters: dict | None = None  # what Django applies to each column (JSON, decimals …), looked up once
+    for_update: bool = False  # SELECT … FOR UPDATE: locks held only until a transaction commits
 
     def execute(self, cursor, values: tuple) -> None:
         connection = cursor.db
+        if self.for_update and connection.get_autocommit():
+            # A lock outside a transaction would end at once. Django refuses it when it compiles such a queryset;
+            # compiled once, the statement refuses it on every run (on every database, SQLite included).
+            raise TransactionManagementError("select_for_update cannot be used outside of a transaction.")
         bound = [_adapt(value, connection) for value in values]
         params = list(self.params)
         for position, index, wrapper in self.slots:
@@ -161,6 +167,7 @@ def _prepared(connection, key: Hashable | None, compile_with: Callable[..., tupl
         return statement
     markers = [_marker(value, index) for index, value in enumerate(values)]
     sql, params, compiler, converters = compile_with(*markers)
+    for_update = compiler is not None and compiler.query.select_for_update
     adapted = [_adapt(marker, connection) for marker in markers]
     slots = tuple(
         (position, index, None if type(param) is type(marker) else type(param))
@@ -172,7 +179,7 @@ def _prepared(connection, key: Hashable | None, compile_with: Callable[..., tupl
     if missing:
         # A lookup that changes its value (LIKE patterns, say) hides the marker: key on such values instead.
         raise ValueError(f"Values {sorted(missing)} do not reach the statement as plain parameters.")
-    statement = _Statement(sql, tuple(params), slots, compiler, converters)
+    statement = _Statement(sql, tuple(params), slots, compiler, converters, for_update)
     return _keep(statements, key, statement) if key is not None else statement
 
 

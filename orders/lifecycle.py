@@ -75,7 +75,7 @@ def order_payments_captured(*, order: Order, payment_ids: list[int]) -> None:
         _record_event(order, OrderStatus.PAID, None, "Payments captured.")
 
 
-def _payments_to_capture(payment_pks: list[int]) -> tuple[QuerySet, dict]:
+def _payments_to_capture(payment_pks: Ids) -> tuple[QuerySet, dict]:
     return OrderPayment.objects.filter(pk__in_ids=payment_pks), {"status": PaymentStatus.CAPTURED, "updated_at": Now()}
 
 

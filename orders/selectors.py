@@ -5,13 +5,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db import DEFAULT_DB_ALIAS
 from django.db.models import QuerySet
 
 from channels.models import Channel
 from channels.resolved import ResolvedProduct, ResolvedVariant
 from channels.selectors import resolve_variants_by_skus
-from hub.prefetch import cache_related
+from hub.prefetch import cache_related, columns, instance_from
 from hub.statements import rows_for
 from orders.models import Cart, CartLine, CartShipTo, Order, ShippingRate
 from orders.pricing import Totals, cart_totals, line_total
@@ -53,8 +52,9 @@ def cart_get(channel: Channel, cart_id: str) -> Cart | None:
     filtered by it), so it is attached, not joined again.
     """
     rows = rows_for(("orders.cart_lines",), _lines_with_cart, cart_id, channel.pk)
+    line_width = len(_LINE_COLUMNS)  # then the cart's columns
     if rows:
-        cart = Cart.from_db(DEFAULT_DB_ALIAS, _CART_COLUMNS, rows[0][len(_LINE_COLUMNS) :])
+        cart = instance_from(Cart, rows[0], line_width)
     else:
         cart = Cart.objects.filter(channel=channel, cart_id=cart_id).first()
         if cart is None:
@@ -62,13 +62,13 @@ def cart_get(channel: Channel, cart_id: str) -> Cart | None:
     cart.channel = channel
     lines = []
     for row in rows:
-        line = CartLine.from_db(DEFAULT_DB_ALIAS, _LINE_COLUMNS, row[: len(_LINE_COLUMNS)])
+        line = instance_from(CartLine, row)
         line.cart = cart  # one instance for all
         lines.append(line)
     ship_tos = []
     for row in rows_for(("orders.cart_ship_tos",), _ship_tos_with_rates, cart.pk):
-        ship_to = CartShipTo.from_db(DEFAULT_DB_ALIAS, _SHIP_TO_COLUMNS, row[: len(_SHIP_TO_COLUMNS)])
-        ship_to.shipping_rate = ShippingRate.from_db(DEFAULT_DB_ALIAS, _RATE_COLUMNS, row[len(_SHIP_TO_COLUMNS) :])
+        ship_to = instance_from(CartShipTo, row)
+        ship_to.shipping_rate = instance_from(ShippingRate, row, len(_SHIP_TO_COLUMNS))
         ship_tos.append(ship_to)
     # Two plain queries cost less than Django's prefetch machinery (which also needs the cart read first).
     cache_related(cart, "lines", CartLine, {"cart": cart}, lines)
@@ -76,20 +76,14 @@ def cart_get(channel: Channel, cart_id: str) -> Cart | None:
     return cart
 
 
-def _columns(model) -> tuple[str, ...]:
-    """Every concrete column, in the order `Model.from_db` takes them."""
-    return tuple(field.attname for field in model._meta.concrete_fields)
-
-
-_CART_COLUMNS, _LINE_COLUMNS = _columns(Cart), _columns(CartLine)
-_SHIP_TO_COLUMNS, _RATE_COLUMNS = _columns(CartShipTo), _columns(ShippingRate)
+_LINE_COLUMNS, _SHIP_TO_COLUMNS = columns(CartLine), columns(CartShipTo)
 
 
 def _lines_with_cart(cart_id: str, channel_id: int) -> QuerySet:
     return (
         CartLine.objects.filter(cart__cart_id=cart_id, cart__channel_id=channel_id)
         .order_by("line_item_id")
-        .values_list(*_LINE_COLUMNS, *(f"cart__{column}" for column in _CART_COLUMNS))
+        .values_list(*_LINE_COLUMNS, *columns(Cart, "cart__"))
     )
 
 
@@ -97,7 +91,7 @@ def _ship_tos_with_rates(cart_pk: int) -> QuerySet:
     return (
         CartShipTo.objects.filter(cart_id=cart_pk)
         .order_by("pk")
-        .values_list(*_SHIP_TO_COLUMNS, *(f"shipping_rate__{column}" for column in _RATE_COLUMNS))
+        .values_list(*_SHIP_TO_COLUMNS, *columns(ShippingRate, "shipping_rate__"))
     )
 
 

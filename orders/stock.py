@@ -6,10 +6,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from django.db import connection, models
+from django.db import models
 from django.db.models import Case, F, QuerySet, Value, When
 from django.db.models.functions import Now
-from django.db.transaction import TransactionManagementError
 
 from catalog.models import StockLevel
 from channels.catalog_version import catalog_changed_at_commit
@@ -36,9 +35,6 @@ def stock_reserve(demands: Mapping[int, int]) -> list[Allocation]:
 
     Must run inside transaction.atomic(): the rows stay locked until it commits.
     """
-    if not connection.in_atomic_block:
-        # The compiled statement skips the check a queryset's SELECT … FOR UPDATE makes on every call.
-        raise TransactionManagementError("stock_reserve() must run inside transaction.atomic().")
     levels = [_Level(*row) for row in rows_for_ids(("orders.stock_reserve",), _levels_to_lock, list(demands))]
     by_variant: dict[int, list[_Level]] = defaultdict(list)
     for level in levels:
