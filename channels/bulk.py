@@ -6,8 +6,8 @@ this reads the same relations with `values_list` into light stand-ins that offer
 (attributes and `.all()` on relations): nine queries per call, whatever the number of products. Each is
 compiled once and run again with other product ids (`hub.statements`), since building a queryset cost more
 than running it.
-The resolver itself is unchanged: one fallback logic. Only images are real model instances, because
-renditions are made from them.
+The resolver itself is unchanged: one fallback logic. Images are rows too (`media.rows.ImageRow`), which
+make their model instance only when a rendition must be made from it.
 
 The tables hold the live product (drafts live in revisions), so these are live products; the completeness
 recompute leaves out products with an unpublished draft (`skip_drafted`) and resolves their revision instead.
@@ -28,9 +28,10 @@ from catalog.models import Product, ProductImage, ProductTypeAttribute, StockLev
 from catalog.models import Variant as VariantModel
 from channels.models import Channel, ProductListing, ProductListingImage, ProductTranslation, VariantListing
 from channels.resolver import STOCK_ANNOTATION
-from hub.prefetch import columns, instance_from
+from hub.prefetch import columns
 from hub.statements import rows_for_ids
 from media.models import CustomImage
+from media.rows import image_row
 
 PRODUCT_FIELDS = (
     "pk",
@@ -276,14 +277,14 @@ def _product_images(ids: list[int]) -> QuerySet:
 def _with_images(
     key: tuple, build: Callable[[list[int]], QuerySet], extra: tuple[str, ...], ids: list[int]
 ) -> list[SimpleNamespace]:
-    """Image links (product or channel images) with the image itself, a real instance (renditions are made
-    from it), built from the same row: one query instead of two."""
+    """Image links (product or channel images) with the image itself (a `media.rows.ImageRow`, which makes
+    the model instance only to make a rendition), built from the same row: one query instead of two."""
     names = ("pk", "product_id", "image_id", "sort_order", *extra)
     read = (*names, *columns(CustomImage, "image__"))
     links = []
     for row in rows_for_ids(key, lambda some: build(some).values_list(*read), ids):
         link = SimpleNamespace(**dict(zip(names, row, strict=False)))
-        link.image = instance_from(CustomImage, row, len(names))
+        link.image = image_row(row, len(names))
         links.append(link)
     return links
 

@@ -1,40 +1,47 @@
-"""What the resolver returns: a product as one channel and locale see it. Plain frozen values, no queries.
+"""What the resolver returns: a product as one channel and locale see it. Plain values, no queries.
 
 The content API, the feeds, cart pricing and completeness read these; none of them looks at listings,
 translations or stock rows directly.
+
+They are values: nothing assigns to them once the resolver has made them. They are not declared frozen
+because a frozen dataclass's `__init__` sets each field through `object.__setattr__`: measured on Python
+3.11, 3.5 µs instead of 0.3 µs for twenty fields, and a feed builds hundreds of thousands of them (an API
+page about a hundred). `value` keeps what frozen gave: equality and hashing by the fields.
 """
 
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
+from functools import partial
 from typing import Any, Literal
 
 Availability = Literal["in_stock", "out_of_stock", "preorder", "backorder"]
 Source = Literal["channel", "locale", "base", "none"]
+value = partial(dataclass, slots=True, unsafe_hash=True)  # see the module's docstring for why not frozen
 
 
-@dataclass(frozen=True, slots=True)
+@value
 class ResolvedBrand:
     id: int
     name: str
     slug: str
 
 
-@dataclass(frozen=True, slots=True)
+@value
 class ResolvedProductType:
     id: int
     name: str
     slug: str
 
 
-@dataclass(frozen=True, slots=True)
+@value
 class CategoryCrumb:
     id: int
     name: str
     slug: str
 
 
-@dataclass(frozen=True, slots=True)
+@value
 class ResolvedCategory:
     id: int
     name: str
@@ -46,7 +53,7 @@ class ResolvedCategory:
         return " > ".join(crumb.name for crumb in self.breadcrumb)
 
 
-@dataclass(frozen=True, slots=True)
+@value
 class ResolvedImage:
     id: int  # the image's id (media.CustomImage)
     role: str  # main, additional, lifestyle, swatch
@@ -57,7 +64,7 @@ class ResolvedImage:
     image: Any = field(compare=False, repr=False, default=None)
 
 
-@dataclass(frozen=True, slots=True)
+@value
 class ResolvedAttribute:
     code: str
     name: str
@@ -65,7 +72,7 @@ class ResolvedAttribute:
     unit: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@value
 class ResolvedVariant:
     id: int | None  # None for a variant that exists only in a draft
     sku: str
@@ -89,7 +96,7 @@ class ResolvedVariant:
     url: str
 
 
-@dataclass(frozen=True, slots=True)
+@value
 class ResolvedProduct:
     id: int | None
     slug: str

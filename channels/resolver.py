@@ -33,6 +33,7 @@ from channels.resolved import (
     ResolvedProductType,
     ResolvedVariant,
 )
+from hub.statements import Texts, rows_for
 
 STOCK_ANNOTATION = "channel_stock_available"  # set on variants by the prefetch bundle
 _AVAILABILITY_ORDER = ("in_stock", "preorder", "backorder", "out_of_stock")
@@ -114,9 +115,14 @@ def load_context(products: Sequence[Product]) -> _Context:
             stock[row["variant_id"]] = max(int(row["available"] or 0), 0)
     crumbs = {}
     if paths:
-        for node in Category.objects.filter(path__in=paths).only("id", "path", "name", "slug"):
-            crumbs[node.path] = CategoryCrumb(id=node.pk, name=node.name, slug=node.slug)
+        # Compiled once (hub.statements): every API page and feed chunk asks.
+        for pk, path, name, slug in rows_for(("category_crumbs",), _categories_at, Texts(sorted(paths))):
+            crumbs[path] = CategoryCrumb(id=pk, name=name, slug=slug)
     return _Context(stock=stock, crumbs=crumbs)
+
+
+def _categories_at(paths: list[str]):
+    return Category.objects.filter(path__in_texts=paths).values_list("id", "path", "name", "slug")
 
 
 def _read_facts(product, context: _Context) -> _Facts:

@@ -17,14 +17,17 @@ A value is an int, a float, a str, a datetime, `Ids(...)` or `Texts(...)`; whate
 status, `Now()`, the filters a page was asked for) belongs to the statement and so to its key.
 """
 
+import re
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+import orjson
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models import Model, QuerySet
+from django.db.models import JSONField, Model, QuerySet
+from django.db.models.expressions import Col
 from django.db.models.sql import UpdateQuery
 from django.db.models.sql.compiler import SQLCompiler
 from django.db.transaction import TransactionManagementError
@@ -35,6 +38,7 @@ from hub.lookups import ids_parameter, texts_parameter
 # per filter combination, which callers can make up at will, so the least recently used go past this many.
 MAX_STATEMENTS = 256
 _MARKER_BASE = -7_340_033  # no row has such an id, price or position
+_LONG_DIGITS = re.compile(r"\d{19}")  # a number that may not fit in 64 bits (or a long digit string)
 
 
 class Ids(tuple):
@@ -221,7 +225,40 @@ def _compile_select(queryset: QuerySet) -> tuple:
     fields = [column[0] for column in compiler.select[0 : compiler.col_count]]
     if compiler.has_composite_fields(fields):
         raise ValueError("Composite primary keys are not supported here.")
-    return sql, params, compiler, compiler.get_converters(fields)
+    return sql, params, compiler, _with_fast_json(compiler.get_converters(fields))
+
+
+def _with_fast_json(converters: dict) -> dict:
+    """The columns' converters, a plain JSON column's decoded by orjson instead of `json.loads`.
+
+    A 20-product API page decodes about a hundred JSON values (attributes, options), and `json.loads` took
+    four times as long as orjson for the same result. A value orjson refuses (NaN, an integer beyond 64
+    bits, which orjson would make a float) goes to Django's own converter, so the result is the same."""
+    faster = {}
+    for position, (functions, expression) in converters.items():
+        faster[position] = ([_json_value if _plain_json(f, expression) else f for f in functions], expression)
+    return faster
+
+
+def _plain_json(function, expression) -> bool:
+    field = getattr(function, "__self__", None)
+    return (
+        isinstance(field, JSONField)
+        and getattr(function, "__func__", None) is JSONField.from_db_value
+        and field.decoder is None
+        and isinstance(expression, Col)  # not a key transform, whose values may come unquoted
+    )
+
+
+def _json_value(value, expression, connection):
+    if value is None:
+        return None
+    if _LONG_DIGITS.search(value) is None:  # orjson would make an integer beyond 64 bits a float
+        try:
+            return orjson.loads(value)
+        except orjson.JSONDecodeError:
+            pass
+    return expression.output_field.from_db_value(value, expression, connection)
 
 
 def _compile_update(queryset: QuerySet, changes: dict[str, Any]) -> tuple:

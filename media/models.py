@@ -21,7 +21,16 @@ class CustomImage(AbstractImage):
 
     @property
     def default_alt_text(self) -> str:
-        return self.alt_text or self.description or self.title
+        return default_alt_text(self)
+
+    @property
+    def file_name(self) -> str:
+        return self.file.name
+
+
+def default_alt_text(image) -> str:
+    """The alt text to show when a use of the image gives none (a model instance or a `media.rows.ImageRow`)."""
+    return image.alt_text or image.description or image.title
 
 
 class CustomRendition(AbstractRendition):

@@ -2,7 +2,8 @@
 
 Wagtail's `get_rendition()` looks one image up at a time (and may run several queries). The content API and
 the feeds need renditions for many images at once, so they ask here: one query for every image and spec,
-each row matched on the spec and the image's focal-point key, as Wagtail would match it.
+each row matched on the spec and the image's focal-point key, as Wagtail would match it. The statement is
+compiled once (`hub.statements`): a content API page asks on every request.
 """
 
 from collections.abc import Iterable, Mapping
@@ -10,6 +11,7 @@ from functools import lru_cache
 
 from wagtail.images.models import Filter
 
+from hub.statements import Ids, Texts, rows_for
 from media.models import CustomRendition
 
 
@@ -29,10 +31,14 @@ def existing_renditions(images: Mapping[int, object], specs: Iterable[str]) -> d
     if not images or not specs:
         return found
     keys = {(pk, spec): rendition_filter(spec).get_cache_key(image) for pk, image in images.items() for spec in specs}
-    rows = CustomRendition.objects.filter(image_id__in=list(images), filter_spec__in=specs).values_list(
-        "image_id", "filter_spec", "focal_point_key", "file", "width", "height"
-    )
+    rows = rows_for(("existing_renditions",), _renditions_of, Ids(images), Texts(specs))
     for image_id, spec, focal_point_key, name, width, height in rows:
         if keys.get((image_id, spec)) == focal_point_key:
             found[image_id][spec] = (name, width, height)
     return found
+
+
+def _renditions_of(image_ids: list[int], specs: list[str]):
+    return CustomRendition.objects.filter(image_id__in_ids=image_ids, filter_spec__in_texts=specs).values_list(
+        "image_id", "filter_spec", "focal_point_key", "file", "width", "height"
+    )

@@ -13,6 +13,7 @@ from django.http import HttpRequest
 from catalog.money import format_optional_amount
 from channels.api.http import bad_request
 from channels.resolved import ResolvedImage, ResolvedProduct, ResolvedVariant
+from media.file_urls import url_of
 from media.models import CustomImage, CustomRendition
 from media.renditions import existing_renditions
 
@@ -42,8 +43,8 @@ class ImageRenderer:
         self._origin = request.build_absolute_uri("/")[:-1]
         # The storages' `url` methods, looked up once per response: `FieldFile.url` goes through the
         # default_storage proxy (a LazyObject) on every call, which cost more than the rest of the image JSON.
-        self._image_url = CustomImage._meta.get_field("file").storage.url
-        self._rendition_url = CustomRendition._meta.get_field("file").storage.url
+        self._image_url = url_of(CustomImage._meta.get_field("file").storage)
+        self._rendition_url = url_of(CustomRendition._meta.get_field("file").storage)
         self._renditions: dict[int, dict[str, tuple[str, int, int]]] = {}  # image id -> spec -> (file, w, h)
 
     def prepare(self, images: Iterable) -> None:
@@ -81,7 +82,7 @@ class ImageRenderer:
             "altText": alt_text if alt_text is not None else image.default_alt_text,
             "width": image.width,
             "height": image.height,
-            "url": self.absolute(self._image_url(image.file.name)),
+            "url": self.absolute(self._image_url(image.file_name)),
             "renditions": renditions,
         }
 

@@ -104,3 +104,18 @@ def test_texts_are_bound_as_one_list():
     key = ("test-texts", object())
     assert rows_for(key, by_skus, Texts(skus[:2])) == [(skus[0],), (skus[1],)]
     assert rows_for(key, by_skus, Texts([skus[2], "nope"])) == [(skus[2],)]
+
+
+def test_json_columns_decode_as_django_decodes_them_even_where_orjson_refuses():
+    unusual = {"big": 2**70, "text": "ü\u2028<&>", "list": [1, 2.5, None, True], "gtin": "04006381333931"}
+    plain = {"size": "M", "nested": {"a": [1, "b"]}}
+    odd, usual = ProductFactory(attributes=unusual), ProductFactory(attributes=plain)
+
+    def attributes_of(ids):
+        return Product.objects.filter(pk__in_ids=ids).order_by("pk").values_list("pk", "attributes")
+
+    rows = rows_for_ids(("test-json", object()), attributes_of, [odd.pk, usual.pk])
+
+    assert rows[1] == (usual.pk, plain)
+    read = rows[0][1]  # orjson would make an integer beyond 64 bits a float: Django's json.loads decodes it
+    assert read == unusual and isinstance(read["big"], int)

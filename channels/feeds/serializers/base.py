@@ -109,7 +109,10 @@ def clean_text(value: Any) -> str:
     """Text without the control characters XML 1.0 and most parsers reject."""
     if value is None:
         return ""
-    return _CONTROL.sub("", str(value))
+    text = str(value)
+    if text.isprintable():  # no control character at all: the usual case, and ten times cheaper to ask
+        return text
+    return _CONTROL.sub("", text)
 
 
 def plain_text(rich: str) -> str:
