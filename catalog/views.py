@@ -1,13 +1,17 @@
-"""Admin views of the catalog: the product listing (columns, query bundle, export) and bulk publishing."""
+"""Admin views of the catalog: the product listing (columns, query bundle, export), bulk publishing, and
+the publish paths (editor, workflow approval) showing a refused publish as a message instead of a 500."""
 
 from django.db.models import Prefetch
+from django.shortcuts import redirect
 from django.utils.functional import cached_property
 from django.utils.translation import ngettext
+from wagtail.admin import messages
 from wagtail.admin.ui.tables import Column, LiveStatusTagColumn
 from wagtail.images import get_image_model
 from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
-from wagtail.snippets.views.snippets import IndexView
+from wagtail.snippets.views.snippets import CopyView, CreateView, EditView, IndexView, WorkflowActionView
 
+from catalog.exceptions import SkuConflictError
 from catalog.models import Product
 
 THUMBNAIL_SPEC = "fill-60x60"  # also written in catalog/admin/thumbnail_cell.html ({% image %} takes a literal)
@@ -73,16 +77,71 @@ class PublishBulkAction(SnippetBulkAction):
         return self.permission_policy.user_has_permission_for_instance(self.request.user, "publish", product)
 
     @classmethod
-    def execute_action(cls, objects, user=None, **kwargs):
+    def execute_action(cls, objects, user=None, refusals=None, **kwargs):
+        published = 0
         for product in objects:
             revision = product.latest_revision or product.save_revision(user=user)
-            revision.publish(user=user)
-        return len(objects), 0
+            try:
+                revision.publish(user=user)
+            except SkuConflictError as refusal:
+                if refusals is None:
+                    raise
+                refusals.append(refusal.message)
+                continue
+            published += 1
+        return published, 0
 
     def get_execution_context(self):
-        return {**super().get_execution_context(), "user": self.request.user}
+        self.refusals: list[str] = []
+        return {**super().get_execution_context(), "user": self.request.user, "refusals": self.refusals}
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        for refusal in self.refusals:
+            messages.error(self.request, refusal)
+        return response
 
     def get_success_message(self, num_parent_objects, num_child_objects):
         return ngettext("%(count)d product published.", "%(count)d products published.", num_parent_objects) % {
             "count": num_parent_objects
         }
+
+
+class RefusedPublishMixin:
+    """A publish the SKU rule refuses (SkuConflictError, nothing written) after the draft was saved: an error
+    message on the edit page, the draft kept. The form refuses such SKUs first; this covers a race."""
+
+    def run_action_method(self):
+        try:
+            return super().run_action_method()
+        except SkuConflictError as refusal:
+            if self.expects_json_response:
+                return self.json_error_response("sku_conflict", refusal.message)
+            messages.error(self.request, refusal.message)
+            return redirect(self.get_edit_url())
+
+
+class ProductCreateView(RefusedPublishMixin, CreateView):
+    pass
+
+
+class ProductCopyView(RefusedPublishMixin, CopyView):
+    pass
+
+
+class ProductEditView(RefusedPublishMixin, EditView):
+    """Also the base of Wagtail's revert view for products."""
+
+
+class ProductWorkflowActionView(WorkflowActionView):
+    """Workflow approval publishes without the edit form: a refused publish rolls the approval back and is
+    an error message (the draft and the workflow stay as they were)."""
+
+    def post(self, request, *args, **kwargs):
+        try:
+            return super().post(request, *args, **kwargs)
+        except SkuConflictError as refusal:
+            messages.error(request, refusal.message)
+            if request.headers.get("x-requested-with") == "XMLHttpRequest":
+                return self.render_modal_json(request, {"step": "success", "redirect": self.redirect_url})
+            return redirect(self.redirect_url)

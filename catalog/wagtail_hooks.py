@@ -17,8 +17,25 @@ from wagtail.snippets.views.snippets import IndexView, SnippetViewSet, SnippetVi
 
 from catalog.filters import ProductFilterSet, StockLevelFilterSet
 from catalog.forms import CategoryForm, ProductForm, StockLevelForm, VariantsInlinePanel
-from catalog.models import Attribute, Brand, Category, Product, ProductType, StockLevel
-from catalog.views import ProductIndexView, ProductStatusColumn, PublishBulkAction, product_listing_queryset
+from catalog.models import (
+    Attribute,
+    Brand,
+    Category,
+    Product,
+    ProductType,
+    PublishProductRevisionAction,
+    StockLevel,
+)
+from catalog.views import (
+    ProductCopyView,
+    ProductCreateView,
+    ProductEditView,
+    ProductIndexView,
+    ProductStatusColumn,
+    ProductWorkflowActionView,
+    PublishBulkAction,
+    product_listing_queryset,
+)
 from channels.admin_listing import ChannelReadinessColumn
 from channels.panels import channels_tab
 
@@ -36,6 +53,10 @@ class ProductViewSet(SnippetViewSet):
     icon = "pick"
     menu_label = "Products"
     index_view_class = ProductIndexView
+    add_view_class = ProductCreateView
+    copy_view_class = ProductCopyView
+    edit_view_class = ProductEditView
+    workflow_action_view_class = ProductWorkflowActionView
     list_display = [
         "__str__",
         "brand",
@@ -194,3 +215,9 @@ class CatalogGroup(SnippetViewSetGroup):
 
 register_snippet(CatalogGroup)
 hooks.register("register_bulk_action", PublishBulkAction)
+
+
+@hooks.register("register_actions")
+def register_product_actions(registry):
+    """Product.publish uses this action directly (as Page.publish does); the registry names it for other callers."""
+    registry.register(Product, PublishProductRevisionAction)

@@ -1,9 +1,10 @@
 from .brand import Brand
 from .category import Category
-from .product import Product, ProductImage, ProductQuerySet
+from .product import Product, ProductImage, ProductQuerySet, PublishProductRevisionAction
 from .product_type import Attribute, AttributeOption, ProductType, ProductTypeAttribute
+from .sku_claim import SkuClaim
 from .stock import StockLevel, StockLocation
-from .variant import Variant
+from .variant import SkuHolder, Variant, sku_holders
 
 __all__ = [
     "Attribute",
@@ -15,7 +16,11 @@ __all__ = [
     "ProductQuerySet",
     "ProductType",
     "ProductTypeAttribute",
+    "PublishProductRevisionAction",
+    "SkuClaim",
+    "SkuHolder",
     "StockLevel",
     "StockLocation",
     "Variant",
+    "sku_holders",
 ]

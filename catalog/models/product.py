@@ -1,13 +1,15 @@
 """The product: a Wagtail snippet with drafts, revisions, locking, workflow, scheduling, preview, search."""
 
+import logging
 import re
 
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
 from wagtail import hooks
+from wagtail.actions.publish_revision import PublishRevisionAction
 from wagtail.fields import RichTextField
 from wagtail.models import (
     DraftStateMixin,
@@ -21,9 +23,16 @@ from wagtail.models import (
 )
 from wagtail.search import index
 
+from catalog.exceptions import SkuConflictError
 from catalog.fields import AttributeValuesField
+from catalog.models.sku_claim import SkuClaim
+from catalog.models.variant import Variant, sku_holders
+
+logger = logging.getLogger(__name__)
 
 SKU_SEPARATORS = re.compile(r"[-_./]+")
+# The log action publish_scheduled passes to Revision.publish: there a refused publish is skipped, not raised.
+SCHEDULED_PUBLISH_LOG_ACTION = "wagtail.publish.scheduled"
 # Wagtail hooks through which the channels app adds storefront previews without catalog importing it.
 PREVIEW_MODES_HOOK = "product_preview_modes"
 SERVE_PREVIEW_HOOK = "serve_product_preview"
@@ -114,7 +123,37 @@ class Product(
         update_fields = kwargs.get("update_fields")
         if update_fields is None or "updated_at" in update_fields:
             self.updated_at = timezone.now()
-        super().save(*args, **kwargs)
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            if update_fields is None:  # the variant rows were written too
+                self._sync_sku_claims(drafted=None)
+
+    @transaction.atomic
+    def save_revision(self, *args, **kwargs):
+        revision = super().save_revision(*args, **kwargs)
+        self._sync_sku_claims(drafted={variant.sku for variant in self.variants.all()})
+        return revision
+
+    def publish(
+        self, revision, user=None, changed=True, log_action=True, previous_revision=None, skip_permission_checks=False
+    ):
+        """Wagtail's publish with the SKU rule checked first (see PublishProductRevisionAction)."""
+        return PublishProductRevisionAction(
+            revision, user=user, changed=changed, log_action=log_action, previous_revision=previous_revision
+        ).execute(skip_permission_checks=skip_permission_checks)
+
+    def _sync_sku_claims(self, drafted: set[str] | None) -> None:
+        """Claims = SKUs of the variant rows ∪ those of the latest draft (`drafted`, read from it when None)."""
+        held = set(Variant.objects.filter(product_id=self.pk).values_list("sku", flat=True))
+        if drafted is None:
+            drafted = self._latest_draft_skus()
+        SkuClaim.objects.sync(self.pk, held=held, drafted=drafted)
+
+    def _latest_draft_skus(self) -> set[str]:
+        if self.latest_revision_id is None or self.latest_revision_id == self.live_revision_id:
+            return set()  # no draft beyond the variant rows
+        content = Revision.objects.filter(pk=self.latest_revision_id).values_list("content", flat=True).first()
+        return revision_skus(content or {})
 
     def clean(self):
         super().clean()
@@ -154,6 +193,54 @@ class Product(
 
     def get_preview_template(self, request, mode_name):
         return "catalog/product_preview.html"
+
+
+def revision_skus(content: dict) -> set[str]:
+    """The SKUs of the variants in a product revision's content."""
+    return {row["sku"] for row in content.get("variants", []) if row.get("sku")}
+
+
+class PublishProductRevisionAction(PublishRevisionAction):
+    """Wagtail's publish of a product revision, refused when another product holds one of its SKUs.
+
+    Every publish goes through Product.publish: the editor, workflow approval, publish_scheduled, bulk
+    publish, code. A refusal is a SkuConflictError raised before anything is written (the caller's
+    transaction, e.g. the workflow approval, rolls back with it); under publish_scheduled it is a logged
+    warning instead, so that the command goes on with the other revisions and this one stays scheduled.
+    """
+
+    def check(self, skip_permission_checks=False):
+        super().check(skip_permission_checks=skip_permission_checks)
+        self._refuse_held_skus()
+
+    def execute(self, skip_permission_checks=False):
+        try:
+            return self._execute_atomically(skip_permission_checks)
+        except SkuConflictError as refusal:
+            if self.log_action != SCHEDULED_PUBLISH_LOG_ACTION:
+                raise
+            logger.warning(
+                "Scheduled publishing skipped for product pk=%s revision_id=%s: %s",
+                self.object.pk,
+                self.revision.pk,
+                refusal.message,
+            )
+            return None
+
+    def _execute_atomically(self, skip_permission_checks):
+        try:
+            with transaction.atomic():
+                return super().execute(skip_permission_checks=skip_permission_checks)
+        except IntegrityError:
+            # Another transaction wrote one of the SKUs between the check and the write (all rolled back).
+            self._refuse_held_skus()
+            raise
+
+    def _refuse_held_skus(self) -> None:
+        skus = [variant.sku for variant in self.object.variants.all()]
+        holders = sku_holders(skus, other_than=self.object.pk)
+        if holders:
+            raise SkuConflictError(self.object, [holders[sku].message(sku) for sku in sorted(holders)])
 
 
 class ProductImage(Orderable):

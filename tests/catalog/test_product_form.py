@@ -59,12 +59,12 @@ def test_invalid_gtin_check_digit_is_an_error_on_gtin(admin_client, apparel):
 
 
 def test_sku_of_another_product_is_an_error_on_sku(admin_client, apparel):
-    VariantFactory(sku="TAKEN-1")
+    VariantFactory(sku="TAKEN-1", product=ProductFactory(title="Canvas Tote"))
 
     response = post_product(admin_client, apparel, [variant_row("TAKEN-1", options="size: S")])
 
     assert response.status_code == 200
-    assert variant_errors(response, 0)["sku"] == ["Variant with this SKU already exists."]
+    assert variant_errors(response, 0)["sku"] == ["SKU “TAKEN-1” is already used by the live product “Canvas Tote”."]
     assert not Product.objects.filter(slug="linen-shirt").exists()
     assert Variant.objects.count() == 1
 
