@@ -1,14 +1,26 @@
 """Errors of the catalog's rules that callers turn into a message (a form error, an admin message, a log line)."""
 
+from dataclasses import dataclass
+
 from django.core.exceptions import ValidationError
 
 
-class SkuConflictError(ValidationError):
-    """A publish refused because another product holds one of the revision's SKUs; nothing was written."""
+@dataclass(frozen=True)
+class Conflict:
+    """One thing a revision would take from another product (its slug, a SKU), and what the editor should change."""
 
-    def __init__(self, product, messages: list[str]):
+    message: str
+    fix: str
+
+
+class PublishConflictError(ValidationError):
+    """A publish refused because another product holds the revision's slug or one of its SKUs; nothing was written."""
+
+    def __init__(self, product, conflicts: list[Conflict]):
         self.product = product
+        self.conflicts = conflicts
+        fixes = ", ".join(dict.fromkeys(conflict.fix for conflict in conflicts))
         super().__init__(
-            f"“{product}” was not published: {' '.join(messages)} "
-            "Its draft is kept: give the variant another SKU and publish again."
+            f"“{product}” was not published: {' '.join(conflict.message for conflict in conflicts)} "
+            f"Its draft is kept: {fixes} and publish again."
         )

@@ -11,7 +11,7 @@ from wagtail.images import get_image_model
 from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
 from wagtail.snippets.views.snippets import CopyView, CreateView, EditView, IndexView, WorkflowActionView
 
-from catalog.exceptions import SkuConflictError
+from catalog.exceptions import PublishConflictError
 from catalog.models import Product
 
 THUMBNAIL_SPEC = "fill-60x60"  # also written in catalog/admin/thumbnail_cell.html ({% image %} takes a literal)
@@ -83,7 +83,7 @@ class PublishBulkAction(SnippetBulkAction):
             revision = product.latest_revision or product.save_revision(user=user)
             try:
                 revision.publish(user=user)
-            except SkuConflictError as refusal:
+            except PublishConflictError as refusal:
                 if refusals is None:
                     raise
                 refusals.append(refusal.message)
@@ -108,15 +108,15 @@ class PublishBulkAction(SnippetBulkAction):
 
 
 class RefusedPublishMixin:
-    """A publish the SKU rule refuses (SkuConflictError, nothing written) after the draft was saved: an error
-    message on the edit page, the draft kept. The form refuses such SKUs first; this covers a race."""
+    """A publish the slug or SKU rule refuses (PublishConflictError, nothing written) after the draft was saved:
+    an error message on the edit page, the draft kept. The form refuses such values first; this covers a race."""
 
     def run_action_method(self):
         try:
             return super().run_action_method()
-        except SkuConflictError as refusal:
+        except PublishConflictError as refusal:
             if self.expects_json_response:
-                return self.json_error_response("sku_conflict", refusal.message)
+                return self.json_error_response("publish_conflict", refusal.message)
             messages.error(self.request, refusal.message)
             return redirect(self.get_edit_url())
 
@@ -140,7 +140,7 @@ class ProductWorkflowActionView(WorkflowActionView):
     def post(self, request, *args, **kwargs):
         try:
             return super().post(request, *args, **kwargs)
-        except SkuConflictError as refusal:
+        except PublishConflictError as refusal:
             messages.error(request, refusal.message)
             if request.headers.get("x-requested-with") == "XMLHttpRequest":
                 return self.render_modal_json(request, {"step": "success", "redirect": self.redirect_url})

@@ -23,8 +23,9 @@ from wagtail.models import (
 )
 from wagtail.search import index
 
-from catalog.exceptions import SkuConflictError
+from catalog.exceptions import Conflict, PublishConflictError
 from catalog.fields import AttributeValuesField
+from catalog.models.holder import Holder
 from catalog.models.sku_claim import SkuClaim
 from catalog.models.variant import Variant, sku_holders
 
@@ -137,7 +138,7 @@ class Product(
     def publish(
         self, revision, user=None, changed=True, log_action=True, previous_revision=None, skip_permission_checks=False
     ):
-        """Wagtail's publish with the SKU rule checked first (see PublishProductRevisionAction)."""
+        """Wagtail's publish with the slug and SKU rules checked first (see PublishProductRevisionAction)."""
         return PublishProductRevisionAction(
             revision, user=user, changed=changed, log_action=log_action, previous_revision=previous_revision
         ).execute(skip_permission_checks=skip_permission_checks)
@@ -154,6 +155,22 @@ class Product(
             return set()  # no draft beyond the variant rows
         content = Revision.objects.filter(pk=self.latest_revision_id).values_list("content", flat=True).first()
         return revision_skus(content or {})
+
+    def validate_unique(self, exclude=None):
+        """The slug rule (slug_holder) in place of the plain unique check, so that the error names the holder."""
+        exclude = set(exclude or ())
+        errors: dict[str, list[str]] = {}
+        if "slug" not in exclude and self.slug:
+            exclude.add("slug")
+            holder = slug_holder(self.slug, other_than=self.pk)
+            if holder is not None:
+                errors["slug"] = [holder.message("Slug", self.slug)]
+        try:
+            super().validate_unique(exclude=exclude)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
 
     def clean(self):
         super().clean()
@@ -200,23 +217,49 @@ def revision_skus(content: dict) -> set[str]:
     return {row["sku"] for row in content.get("variants", []) if row.get("sku")}
 
 
+def slug_holder(slug: str, *, other_than: int | None) -> Holder | None:
+    """The slug rule: a slug belongs to the product whose row has it, the row the unique constraint guards
+    (a live version, or the draft of a product never published). Drafts of live products hold no slug, as
+    Wagtail page drafts do not: of two drafts with one slug, the first published takes it."""
+    rows = Product.objects.filter(slug=slug)
+    if other_than is not None:
+        rows = rows.exclude(pk=other_than)
+    row = rows.values_list("pk", "title", "live").first()
+    return Holder(*row) if row else None
+
+
+def publish_conflicts(product: Product) -> list[Conflict]:
+    """What publishing `product` (a revision's object) would take from other products: its slug, its SKUs.
+
+    The one check of every publish path (PublishProductRevisionAction); the forms check the same rules
+    field by field (Product.validate_unique, Variant.validate_unique).
+    """
+    conflicts = []
+    holder = slug_holder(product.slug, other_than=product.pk)
+    if holder is not None:
+        conflicts.append(Conflict(holder.message("Slug", product.slug), "give the product another slug"))
+    holders = sku_holders([variant.sku for variant in product.variants.all()], other_than=product.pk)
+    conflicts += [Conflict(holders[sku].message("SKU", sku), "give the variant another SKU") for sku in sorted(holders)]
+    return conflicts
+
+
 class PublishProductRevisionAction(PublishRevisionAction):
-    """Wagtail's publish of a product revision, refused when another product holds one of its SKUs.
+    """Wagtail's publish of a product revision, refused when another product holds its slug or one of its SKUs.
 
     Every publish goes through Product.publish: the editor, workflow approval, publish_scheduled, bulk
-    publish, code. A refusal is a SkuConflictError raised before anything is written (the caller's
+    publish, code. A refusal is a PublishConflictError raised before anything is written (the caller's
     transaction, e.g. the workflow approval, rolls back with it); under publish_scheduled it is a logged
     warning instead, so that the command goes on with the other revisions and this one stays scheduled.
     """
 
     def check(self, skip_permission_checks=False):
         super().check(skip_permission_checks=skip_permission_checks)
-        self._refuse_held_skus()
+        self._refuse_conflicts()
 
     def execute(self, skip_permission_checks=False):
         try:
             return self._execute_atomically(skip_permission_checks)
-        except SkuConflictError as refusal:
+        except PublishConflictError as refusal:
             if self.log_action != SCHEDULED_PUBLISH_LOG_ACTION:
                 raise
             logger.warning(
@@ -232,15 +275,14 @@ class PublishProductRevisionAction(PublishRevisionAction):
             with transaction.atomic():
                 return super().execute(skip_permission_checks=skip_permission_checks)
         except IntegrityError:
-            # Another transaction wrote one of the SKUs between the check and the write (all rolled back).
-            self._refuse_held_skus()
+            # Another transaction wrote the slug or a SKU between the check and the write (all rolled back).
+            self._refuse_conflicts()
             raise
 
-    def _refuse_held_skus(self) -> None:
-        skus = [variant.sku for variant in self.object.variants.all()]
-        holders = sku_holders(skus, other_than=self.object.pk)
-        if holders:
-            raise SkuConflictError(self.object, [holders[sku].message(sku) for sku in sorted(holders)])
+    def _refuse_conflicts(self) -> None:
+        conflicts = publish_conflicts(self.object)
+        if conflicts:
+            raise PublishConflictError(self.object, conflicts)
 
 
 class ProductImage(Orderable):

@@ -1,5 +1,4 @@
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -7,6 +6,7 @@ from modelcluster.fields import ParentalKey
 from wagtail.models import Orderable
 
 from catalog.fields import AttributeValuesField
+from catalog.models.holder import Holder
 from catalog.models.sku_claim import SkuClaim
 from catalog.money import validate_amount_for_currency, validate_currency_code
 from catalog.validators import validate_gtin
@@ -53,7 +53,7 @@ class Variant(Orderable):
             exclude.add("sku")
             holder = sku_holders([self.sku], other_than=self.product_id).get(self.sku)
             if holder is not None:
-                errors["sku"] = [holder.message(self.sku)]
+                errors["sku"] = [holder.message("SKU", self.sku)]
         try:
             super().validate_unique(exclude=exclude)
         except ValidationError as error:
@@ -86,27 +86,13 @@ class Variant(Orderable):
         return getattr(self.product, "product_type", None) if self.product.product_type_id else None
 
 
-@dataclass(frozen=True)
-class SkuHolder:
-    """Another product that uses a SKU: in its live version (`live`) or in a draft."""
-
-    product_id: int
-    title: str
-    live: bool
-
-    def message(self, sku: str) -> str:
-        if self.live:
-            return f"SKU “{sku}” is already used by the live product “{self.title}”."
-        return f"SKU “{sku}” is already used in a draft of the product “{self.title}”."
-
-
-def sku_holders(skus: Iterable[str], *, other_than: int | None) -> dict[str, SkuHolder]:
+def sku_holders(skus: Iterable[str], *, other_than: int | None) -> dict[str, Holder]:
     """The SKU rule, in one place: a SKU belongs to the product that has it in a variant row or in a claim.
 
     Returns, for each of `skus` that a product other than `other_than` holds, that product. Variant rows
     are what the unique constraint guards (a live version, or a never-published product's draft); claims
     add the SKUs of latest drafts (SkuClaim). Used by Variant.validate_unique (forms, full_clean) and by
-    the publish action (every publish path).
+    catalog.models.product.publish_conflicts (every publish path).
     """
     skus = {sku for sku in skus if sku}
     if not skus:
@@ -116,9 +102,9 @@ def sku_holders(skus: Iterable[str], *, other_than: int | None) -> dict[str, Sku
     if other_than is not None:
         claims, rows = claims.exclude(product_id=other_than), rows.exclude(product_id=other_than)
     holders = {
-        sku: SkuHolder(product_id, title, live=False)
+        sku: Holder(product_id, title, live=False)
         for sku, product_id, title in claims.values_list("sku", "product_id", "product__title")
     }
     for sku, product_id, title, live in rows.values_list("sku", "product_id", "product__title", "product__live"):
-        holders[sku] = SkuHolder(product_id, title, live=live)  # the row is what a publish would collide with
+        holders[sku] = Holder(product_id, title, live=live)  # the row is what a publish would collide with
     return holders

@@ -9,7 +9,6 @@ from decimal import Decimal
 
 import pytest
 from django.apps import apps
-from django.contrib.messages import get_messages
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
@@ -17,9 +16,10 @@ from wagtail import hooks
 from wagtail.actions.publish_revision import PublishRevisionAction
 from wagtail.models import Revision, TaskState, WorkflowState
 
-from catalog.exceptions import SkuConflictError
+from catalog.exceptions import PublishConflictError
 from catalog.models import Product, PublishProductRevisionAction, SkuClaim, Variant
-from tests.factories import ProductFactory, VariantFactory, apparel_type, product_form_data_for, variant_row
+from tests.catalog.publishing import approve_url, edit_url, live_product, messages_of
+from tests.factories import VariantFactory, apparel_type, product_form_data_for, variant_row
 
 pytestmark = pytest.mark.django_db
 
@@ -29,18 +29,6 @@ LIST_URL = reverse("wagtailsnippets_catalog_product:list")
 @pytest.fixture
 def apparel(db):
     return apparel_type()
-
-
-def live_product(title: str, sku: str, product_type) -> Product:
-    """A published product with one variant, made as the demo loader makes it (save, then publish)."""
-    product = ProductFactory(title=title, slug=title.lower().replace(" ", "-"), product_type=product_type)
-    VariantFactory(product=product, sku=sku, options={"size": "M"})
-    product.save_revision().publish()
-    return Product.objects.get(pk=product.pk)
-
-
-def edit_url(product: Product) -> str:
-    return reverse("wagtailsnippets_catalog_product:edit", args=[product.pk])
 
 
 def with_new_variant(product: Product, sku: str, **changes) -> dict:
@@ -74,10 +62,6 @@ def variant_rows(product: Product) -> list[str]:
 
 def claims() -> dict[str, str]:
     return {claim.sku: claim.product.title for claim in SkuClaim.objects.select_related("product")}
-
-
-def messages_of(response) -> list[str]:
-    return [str(message).strip() for message in get_messages(response.wsgi_request)]
 
 
 # --- At draft save: the form refuses a SKU another product holds --------------------------------------
@@ -175,7 +159,7 @@ def test_publishing_a_revision_whose_sku_another_product_holds_raises_and_writes
     revision = draft_with_sku(shirt, "NEW-1")
     legacy_live_sku(socks, "NEW-1")
 
-    with pytest.raises(SkuConflictError) as refused:
+    with pytest.raises(PublishConflictError) as refused:
         revision.publish()
 
     assert refused.value.message == (
@@ -198,7 +182,7 @@ def test_sku_taken_between_the_check_and_the_write_is_refused_and_rolled_back(ap
     # As if another transaction committed NEW-1 after this publish checked: the write hits the constraint.
     monkeypatch.setattr(PublishProductRevisionAction, "check", PublishRevisionAction.check)
 
-    with pytest.raises(SkuConflictError, match="SKU “NEW-1” is already used by the live product “Wool Socks”"):
+    with pytest.raises(PublishConflictError, match="SKU “NEW-1” is already used by the live product “Wool Socks”"):
         revision.publish()
 
     shirt.refresh_from_db()
@@ -215,13 +199,9 @@ def test_workflow_approval_of_a_conflicting_draft_is_an_error_message_and_keeps_
     client.post(edit_url(shirt), with_new_variant(shirt, "NEW-1", **{"action-submit": "action-submit"}), follow=True)
     state = WorkflowState.objects.for_instance(shirt).get()
     legacy_live_sku(socks, "NEW-1")
-    approve_url = reverse(
-        "wagtailsnippets_catalog_product:workflow_action",
-        args=[shirt.pk, "approve", state.current_task_state.pk],
-    )
     client.force_login(publisher)
 
-    response = client.post(approve_url, {"comment": "Looks right."})
+    response = client.post(approve_url(shirt), {"comment": "Looks right."})
 
     assert response.status_code == 302
     assert response.url == edit_url(shirt)
