@@ -85,7 +85,7 @@ def channel_feeds(request: HttpRequest, channel_code: str) -> HttpResponse:
         "feed_settings": feed_settings,
         "feeds": feeds,
         "form": form,
-        "history": FeedBuild.objects.filter(channel=channel).defer("skus", "diagnostics")[:20],
+        "history": FeedBuild.objects.filter(channel=channel).defer("legacy_skus", "diagnostics")[:20],
         "can_change": request.user.has_perm(CHANGE_PERMISSION),
         "page_title": f"Feeds of {channel.name}",
     }

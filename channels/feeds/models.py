@@ -102,7 +102,7 @@ class FeedBuildQuerySet(models.QuerySet):
     def latest_per_format(self, channel) -> dict[str, "FeedBuild"]:
         """The newest build of each format of a channel (one query)."""
         latest: dict[str, FeedBuild] = {}
-        for build in self.filter(channel=channel).order_by("format", "-started_at").defer("skus"):
+        for build in self.filter(channel=channel).order_by("format", "-started_at").defer("legacy_skus"):
             latest.setdefault(build.format, build)
         return latest
 
@@ -137,8 +137,10 @@ class FeedBuild(models.Model):
         help_text="A set of documents (Amazon): [{name, size, messages, deletes}], in order; empty for one file.",
     )
     error = models.TextField(blank=True)
-    # Amazon: the SKUs this build listed, so the next build can send DELETE for those that left.
-    skus = models.JSONField(default=list, blank=True)
+    # Amazon, before SKU files: the SKUs this build listed. Read only when the served set has no SKU file
+    # (the first build after the upgrade), then cleared; builds since keep their SKUs in the set's directory
+    # (sku_sets.py). NULL: nothing kept here. A later migration may drop it.
+    legacy_skus = models.JSONField(null=True, blank=True, default=None, editable=False)
 
     objects = FeedBuildQuerySet.as_manager()
 

@@ -5,11 +5,12 @@ chunk read as plain rows in one query per relation and resolved with `resolve_ma
 channel's completeness rules, and streamed to a temporary file that replaces the feed only when complete.
 """
 
+import contextlib
 import logging
 import time
 import traceback
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
@@ -19,10 +20,11 @@ from django.utils import timezone
 
 from channels.bulk import batch_done, collector_paused, load_products
 from channels.completeness import check_resolved
-from channels.feeds.formats import FeedFormat, get_format
+from channels.feeds.formats import AMAZON_JSON, FeedFormat, get_format
 from channels.feeds.models import FeedBuild, FeedSettings
 from channels.feeds.renditions import rendition_urls
 from channels.feeds.serializers import FeedContext, FeedItem, serializer_for
+from channels.feeds.sku_sets import SKU_FILE, open_sku_file, sorted_skus
 from channels.feeds.writer import atomic_document_set, atomic_output, document_files
 from channels.models import Channel
 from channels.resolved import ResolvedProduct
@@ -157,16 +159,7 @@ def feed_settings_for(channel: Channel) -> FeedSettings:
 
 
 def build_context(channel: Channel, feed_settings: FeedSettings, fmt: FeedFormat, at: datetime) -> FeedContext:
-    previous: frozenset[str] = frozenset()
-    if fmt.code == "amazon-json":
-        last = (
-            FeedBuild.objects.succeeded()
-            .filter(channel=channel, format=fmt.code)
-            .order_by("-started_at")
-            .values_list("skus", flat=True)
-            .first()
-        )
-        previous = frozenset(last or ())
+    """The facts a serializer needs; Amazon's previous SKUs are added by `build_feed` (see `previous_skus`)."""
     home = channel.product_url(slug="", sku="", product_id="")
     return FeedContext(
         channel_code=channel.code,
@@ -178,9 +171,36 @@ def build_context(channel: Channel, feed_settings: FeedSettings, fmt: FeedFormat
         built_at=at,
         amazon_seller_id=feed_settings.amazon_seller_id,
         amazon_marketplace_id=feed_settings.marketplace_id,
-        previous_skus=previous,
         max_messages=getattr(settings, "FEEDS_AMAZON_MAX_MESSAGES", 0),
     )
+
+
+@contextlib.contextmanager
+def previous_skus(channel: Channel, fmt: FeedFormat) -> Iterator[Iterable[str]]:
+    """The SKUs the served Amazon set lists, sorted: what a build sends DELETEs against.
+
+    The served set is the reference for every build, `export_feed --output` ones too: they leave the served
+    set (and its SKU file) as it was, so the next served build still deletes what left since that set.
+    Its SKU file is opened here, before any item is read, so a build that swaps in a newer set meanwhile
+    does not change the reference halfway. A set built before SKU files has none: then the list the newest
+    build kept on its row (`FeedBuild.legacy_skus`), held in memory this once."""
+    if fmt.code != AMAZON_JSON.code:
+        yield ()
+        return
+    try:
+        handle = open_sku_file(set_link(channel, fmt) / SKU_FILE)
+    except FileNotFoundError:
+        legacy = (
+            FeedBuild.objects.succeeded()
+            .filter(channel=channel, format=fmt.code, legacy_skus__isnull=False)
+            .order_by("-started_at")
+            .values_list("legacy_skus", flat=True)
+            .first()
+        )
+        yield sorted(set(legacy or ()))
+        return
+    with handle:
+        yield sorted_skus(handle)
 
 
 def build_feed(
@@ -205,7 +225,9 @@ def build_feed(
     report = BuildReport()
     started = time.monotonic()
     try:
-        with collector_paused():  # a build allocates millions of short-lived objects: see bulk.py
+        # A build allocates millions of short-lived objects: see bulk.py.
+        with collector_paused(), previous_skus(channel, fmt) as previous:
+            context.previous_skus = previous
             items = iter_items(
                 channel,
                 report,
@@ -243,7 +265,9 @@ def build_feed(
     build.deletes_written = context.deletes_written
     build.diagnostics = report.as_json()
     build.file_size = sum(doc["size"] for doc in build.documents) if build.documents else path.stat().st_size
-    build.skus = context.written_skus if fmt.code == "amazon-json" else []
     build.finished_at = timezone.now()
     build.save()
+    if fmt.code == AMAZON_JSON.code and not output:
+        # The served set has its SKU file now: the lists rows kept before SKU files are no reference any more.
+        FeedBuild.objects.filter(channel=channel, format=fmt.code, legacy_skus__isnull=False).update(legacy_skus=None)
     return build

@@ -11,9 +11,11 @@ import pytest
 from django.core.management import call_command
 from lxml import etree
 
-from channels.feeds.pipeline import build_feed
+from channels.feeds.formats import AMAZON_JSON
+from channels.feeds.pipeline import build_feed, set_link
 from channels.feeds.serializers.google import COLUMNS as GOOGLE_COLUMNS
 from channels.feeds.serializers.meta import COLUMNS as META_COLUMNS
+from channels.feeds.sku_sets import SKU_FILE, read_skus
 from channels.models import ProductListing, VariantListing
 from tests.feeds.conftest import TRICKY_TITLE, catalog_for, expected_skus
 
@@ -185,6 +187,11 @@ def test_meta_csv_says_out_of_stock_with_a_space(meta):
     assert row["availability"] == "out of stock" and row["quantity_to_sell_on_facebook"] == ""
 
 
+def listed_skus(channel) -> list[str]:
+    """The SKUs the served Amazon set lists (its SKU file): what the next build deletes against."""
+    return list(read_skus(set_link(channel, AMAZON_JSON) / SKU_FILE))
+
+
 def amazon_document(build) -> dict:
     return amazon_document_at(Path(build.file_path))
 
@@ -220,7 +227,8 @@ def test_amazon_feed_is_valid_against_the_listings_feed_schema(amazon):
     assert attributes["fulfillment_availability"] == [{"fulfillment_channel_code": "DEFAULT", "quantity": 10}]
     assert attributes["main_product_image_locator"][0]["media_location"].startswith("https://hub.example.com/")
     assert attributes["item_package_weight"] == [{"value": 0.5, "unit": "kilograms", "marketplace_id": "ATVPDKIKX0DER"}]
-    assert build.skus == [message["sku"] for message in document["messages"]]
+    assert listed_skus(amazon) == sorted(message["sku"] for message in document["messages"])
+    assert build.legacy_skus is None
 
 
 def test_amazon_feed_deletes_skus_that_left_the_channel_since_the_previous_feed(amazon):
@@ -234,7 +242,7 @@ def test_amazon_feed_deletes_skus_that_left_the_channel_since_the_previous_feed(
     document = amazon_document(build)
     deletes = [message for message in document["messages"] if message["operationType"] == "DELETE"]
     assert deletes == [{"messageId": len(document["messages"]), "sku": gone, "operationType": "DELETE"}]
-    assert gone not in build.skus and build.deletes_written == 1
+    assert listed_skus(amazon) == sorted(expected_skus(products) - {gone}) and build.deletes_written == 1
     # The next feed does not delete it again.
     again = amazon_document(build_feed(amazon, "amazon-json"))
     assert all(message["operationType"] == "UPDATE" for message in again["messages"])

@@ -2,6 +2,7 @@
 
 One UPDATE message per SKU with the product type and attributes (each an array of objects carrying
 marketplace_id and, for texts, language_tag), then one DELETE per SKU of the previous build that left.
+The SKUs written go to a sorted file in the set's directory (sku_sets.py): the next build's "previous".
 """
 
 from collections.abc import Iterable
@@ -9,6 +10,7 @@ from collections.abc import Iterable
 import orjson
 
 from channels.feeds.serializers.base import FeedContext, FeedItem, PerProduct, clean_text, plain_text, sale_applies
+from channels.feeds.sku_sets import SKU_FILE, SortedSkuFile, leaving, read_skus
 from channels.feeds.writer import DocumentSet
 
 MAX_MESSAGES = 25_000  # the schema's limit on messages per document (settings.FEEDS_AMAZON_MAX_MESSAGES may lower it)
@@ -117,7 +119,11 @@ def message(message_id: int, item: FeedItem, context: FeedContext, shared: dict)
 
 class AmazonJsonSerializer:
     """A set of documents, each written as it goes: header, then up to `context.max_messages` messages (the
-    UPDATEs, then the DELETEs of SKUs that left), messageIds counted from 1 in each document."""
+    UPDATEs, then the DELETEs of SKUs that left), messageIds counted from 1 in each document.
+
+    Beside the documents it leaves `SKU_FILE`, the sorted SKUs it listed; the DELETEs are
+    `context.previous_skus` (the previous set's file) minus that file, found in one merge pass, so no
+    per-SKU collection is held in memory."""
 
     def write_documents(self, documents: DocumentSet, items: Iterable[FeedItem], context: FeedContext) -> int:
         limit = max(1, min(context.max_messages or MAX_MESSAGES, MAX_MESSAGES))
@@ -130,8 +136,7 @@ class AmazonJsonSerializer:
         )
         sink = None
         in_document = updates = deletes = 0
-        written = context.written_skus
-        seen: set[str] = set()
+        listed = SortedSkuFile(documents.directory / SKU_FILE)
         shared = PerProduct(product_attributes)
 
         def next_sink():
@@ -149,10 +154,10 @@ class AmazonJsonSerializer:
             in_document += 1
             body = orjson.dumps(message(in_document, item, context, shared(item, context)))
             sink.write(body if in_document == 1 else b",\n" + body)
-            written.append(item.variant.sku)
-            seen.add(item.variant.sku)
+            listed.add(item.variant.sku)
             updates += 1
-        for sku in sorted(context.previous_skus - seen):
+        listed.finish()
+        for sku in leaving(context.previous_skus, read_skus(listed.path)):
             if sink is None or in_document == limit:
                 next_sink()
             in_document += 1

@@ -6,7 +6,7 @@ Serializers are fed plain values (resolved dataclasses and strings); they never 
 import html
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any, BinaryIO, Protocol
@@ -85,8 +85,8 @@ class FeedContext:
     built_at: datetime
     amazon_seller_id: str = ""
     amazon_marketplace_id: str = ""
-    previous_skus: frozenset[str] = frozenset()  # Amazon: SKUs of the previous build
-    written_skus: list[str] = field(default_factory=list)  # Amazon: filled while writing
+    # Amazon: the SKUs the previous set listed, sorted without repeats, read as the DELETEs are written
+    previous_skus: Iterable[str] = ()
     deletes_written: int = 0
     max_messages: int = 0  # Amazon: messages per document (0: the schema's limit)
 
