@@ -12,7 +12,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from channels.models import Channel
@@ -47,8 +47,7 @@ def idempotency_claim(*, channel: Channel, key: str, fingerprint: str) -> Claim:
         now = timezone.now()
         try:
             record = IdempotencyKey(channel=channel, key=key, fingerprint=fingerprint, expires_at=now + KEY_TTL)
-            with transaction.atomic():
-                insert([record])  # compiled once: every keyed checkout claims
+            _insert_committed_at_once(record)
             return Claim(record_id=record.pk)
         except IntegrityError:
             existing = IdempotencyKey.objects.filter(channel=channel, key=key).first()
@@ -87,6 +86,16 @@ def idempotency_purge_expired() -> int:
     """Delete keys past their 24 hours (run from a periodic task)."""
     deleted, _ = IdempotencyKey.objects.filter(expires_at__lte=timezone.now()).delete()
     return deleted
+
+
+def _insert_committed_at_once(record: IdempotencyKey) -> None:
+    """One INSERT, which in autocommit mode is its own transaction (no BEGIN and COMMIT round trips). Inside a
+    caller's transaction it gets a savepoint, so that a duplicate key does not abort the caller's transaction."""
+    if connection.in_atomic_block:
+        with transaction.atomic():
+            insert([record])
+    else:
+        insert([record])
 
 
 def _stale(record: IdempotencyKey, now) -> bool:

@@ -11,7 +11,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any, Literal
 
 from ninja import Schema
-from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field, SecretStr, StrictInt
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, SecretStr, StrictInt
 from pydantic.alias_generators import to_camel
 
 from catalog.money import is_currency
@@ -23,6 +23,13 @@ MAX_QUANTITY = 9999
 
 
 class CamelSchema(Schema):
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True)
+
+
+class CamelIn(BaseModel):
+    """A request body read from JSON. ninja's Schema runs every nested object through a getter made for ORM
+    instances, which parsed JSON does not need: a plain model parses the checkout's body in less than half the time."""
+
     model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True)
 
 
@@ -108,17 +115,17 @@ PublicId = Annotated[str, Field(min_length=1, max_length=64)]
 # ---- addresses ---------------------------------------------------------------------------------------
 
 
-class NameIn(CamelSchema):
+class NameIn(CamelIn):
     first: str = Field(max_length=100)
     last: str = Field(max_length=100)
 
 
-class PhoneIn(CamelSchema):
+class PhoneIn(CamelIn):
     number: str = Field(min_length=1, max_length=30)
     kind: str = Field(default="", max_length=20)
 
 
-class AddressIn(CamelSchema):
+class AddressIn(CamelIn):
     name: NameIn | None = None
     email: Email | None = None
     phone: PhoneIn | None = None
@@ -206,7 +213,7 @@ class CartOut(CamelSchema):
 # ---- checkout ----------------------------------------------------------------------------------------
 
 
-class TransactionDetailsIn(CamelSchema):
+class TransactionDetailsIn(CamelIn):
     payment_type: Literal["CARD"]
     card_number: CardNumber
     exp_date: str = Field(pattern=r"^(0[1-9]|1[0-2])[0-9]{2}$", description="MMYY")
@@ -215,11 +222,11 @@ class TransactionDetailsIn(CamelSchema):
     metadata: dict[str, Any] = Field(default_factory=dict)
 
 
-class PaymentIdentifierIn(CamelSchema):
+class PaymentIdentifierIn(CamelIn):
     card_identifier: str = Field(pattern=r"^[0-9]{4}$", description="The card's last four digits.")
 
 
-class PaymentDetailIn(CamelSchema):
+class PaymentDetailIn(CamelIn):
     transaction_details: TransactionDetailsIn
     payment_identifier: PaymentIdentifierIn
     payment_method: str = Field(min_length=1, max_length=40, description="The card brand, e.g. Visa.")
@@ -230,22 +237,22 @@ class PaymentDetailIn(CamelSchema):
     bill_to_address: AddressIn
 
 
-class ItemTaxIn(CamelSchema):
+class ItemTaxIn(CamelIn):
     line_item_id: LineItemId
     amount: Amount
 
 
-class ShipToTaxIn(CamelSchema):
+class ShipToTaxIn(CamelIn):
     ship_to_id: PublicId
     amount: Amount
 
 
-class EstimatedTaxIn(CamelSchema):
+class EstimatedTaxIn(CamelIn):
     items_taxes: list[ItemTaxIn] = Field(default_factory=list, max_length=500)
     ship_to_taxes: list[ShipToTaxIn] = Field(default_factory=list, max_length=50)
 
 
-class CheckoutIn(CamelSchema):
+class CheckoutIn(CamelIn):
     cart_id: PublicId
     customer_email: Email
     customer_phone_number: PhoneIn | None = None

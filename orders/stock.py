@@ -35,6 +35,17 @@ def stock_reserve(demands: Mapping[int, int]) -> list[Allocation]:
 
     Must run inside transaction.atomic(): the rows stay locked until it commits.
     """
+    allocations = stock_allocate(demands)
+    stock_add_reserved(allocations)
+    return allocations
+
+
+def stock_allocate(demands: Mapping[int, int]) -> list[Allocation]:
+    """Lock the variants' stock rows and choose the units to take from each, or raise OutOfStock; the reservation
+    itself is the caller's next write (stock_add_reserved, or the checkout's one statement on PostgreSQL).
+
+    Must run inside transaction.atomic(): the rows stay locked until it commits.
+    """
     levels = [_Level(*row) for row in rows_for_ids(("orders.stock_reserve",), _levels_to_lock, list(demands))]
     by_variant: dict[int, list[_Level]] = defaultdict(list)
     for level in levels:
@@ -50,8 +61,20 @@ def stock_reserve(demands: Mapping[int, int]) -> list[Allocation]:
         allocations.extend(_allocate(variant_id, wanted, rows))
     if shortages:
         raise OutOfStock(shortages)
-    _add(allocations, reserved=1)
     return allocations
+
+
+def stock_add_reserved(allocations: list[Allocation]) -> None:
+    """reserved += the allocated units, on rows stock_allocate() locked."""
+    _add(allocations, reserved=1)
+
+
+def units_per_level(allocations: Iterable[Allocation]) -> dict[int, int]:
+    """Allocated units summed per stock row."""
+    per_level: dict[int, int] = defaultdict(int)
+    for allocation in allocations:
+        per_level[allocation.stock_level_id] += allocation.quantity
+    return dict(per_level)
 
 
 def _levels_to_lock(variant_ids: list[int]) -> QuerySet:
@@ -98,9 +121,7 @@ def _add(allocations: list[Allocation], *, reserved: int = 0, on_hand: int = 0) 
     """One UPDATE for all rows: column = column + sign × (the row's quantity), compiled once per number of rows."""
     if not allocations:
         return
-    per_level: dict[int, int] = defaultdict(int)
-    for allocation in allocations:
-        per_level[allocation.stock_level_id] += allocation.quantity
+    per_level = units_per_level(allocations)
     pairs = [value for pk, quantity in per_level.items() for value in (pk, quantity)]
 
     def build(pks: Ids, *pairs: int) -> tuple[QuerySet, dict]:
