@@ -12,6 +12,7 @@ from wagtail.admin.panels import (
     TabbedInterface,
 )
 from wagtail.admin.ui.tables import Column, NumberColumn, UpdatedAtColumn
+from wagtail.log_actions import LogFormatter
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import IndexView, SnippetViewSet, SnippetViewSetGroup
 
@@ -26,6 +27,7 @@ from catalog.models import (
     PublishProductRevisionAction,
     StockLevel,
 )
+from catalog.models.product import PUBLISH_REFUSED_LOG_ACTION
 from catalog.views import (
     ProductCopyView,
     ProductCreateView,
@@ -221,3 +223,15 @@ hooks.register("register_bulk_action", PublishBulkAction)
 def register_product_actions(registry):
     """Product.publish uses this action directly (as Page.publish does); the registry names it for other callers."""
     registry.register(Product, PublishProductRevisionAction)
+
+
+@hooks.register("register_log_actions")
+def register_catalog_log_actions(actions):
+    @actions.register_action(PUBLISH_REFUSED_LOG_ACTION)
+    class PublishRefused(LogFormatter):
+        """A scheduled publish that another product's slug or SKU blocked (the revision stays scheduled)."""
+
+        label = "Scheduled publish refused"
+
+        def format_message(self, log_entry):
+            return log_entry.data.get("message", "Scheduled publish refused")

@@ -11,6 +11,7 @@ from modelcluster.models import ClusterableModel
 from wagtail import hooks
 from wagtail.actions.publish_revision import PublishRevisionAction
 from wagtail.fields import RichTextField
+from wagtail.log_actions import log
 from wagtail.models import (
     DraftStateMixin,
     LockableMixin,
@@ -34,6 +35,7 @@ logger = logging.getLogger(__name__)
 SKU_SEPARATORS = re.compile(r"[-_./]+")
 # The log action publish_scheduled passes to Revision.publish: there a refused publish is skipped, not raised.
 SCHEDULED_PUBLISH_LOG_ACTION = "wagtail.publish.scheduled"
+PUBLISH_REFUSED_LOG_ACTION = "catalog.publish_refused"  # a scheduled publish skipped (registered in wagtail_hooks)
 # Wagtail hooks through which the channels app adds storefront previews without catalog importing it.
 PREVIEW_MODES_HOOK = "product_preview_modes"
 SERVE_PREVIEW_HOOK = "serve_product_preview"
@@ -268,6 +270,8 @@ class PublishProductRevisionAction(PublishRevisionAction):
                 self.revision.pk,
                 refusal.message,
             )
+            # Also in the product's history, where editors look: the status still says "scheduled".
+            log(self.object, PUBLISH_REFUSED_LOG_ACTION, revision=self.revision, data={"message": refusal.message})
             return None
 
     def _execute_atomically(self, skip_permission_checks):

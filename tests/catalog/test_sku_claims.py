@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail import hooks
 from wagtail.actions.publish_revision import PublishRevisionAction
-from wagtail.models import Revision, TaskState, WorkflowState
+from wagtail.models import ModelLogEntry, Revision, TaskState, WorkflowState
 
 from catalog.exceptions import PublishConflictError
 from catalog.models import Product, PublishProductRevisionAction, SkuClaim, Variant
@@ -218,7 +218,7 @@ def test_workflow_approval_of_a_conflicting_draft_is_an_error_message_and_keeps_
     assert client.get(edit_url(shirt)).status_code == 200
 
 
-def test_publish_scheduled_skips_a_conflicting_revision_and_publishes_the_others(apparel, caplog):
+def test_publish_scheduled_skips_a_conflicting_revision_and_publishes_the_others(apparel, caplog, admin_client):
     shirt = live_product("Linen Shirt", "LS-1", apparel)
     socks = live_product("Wool Socks", "WS-1", apparel)
     tote = live_product("Canvas Tote", "CT-1", apparel)
@@ -243,6 +243,12 @@ def test_publish_scheduled_skips_a_conflicting_revision_and_publishes_the_others
     assert warning.name == "catalog.models.product"
     assert f"product pk={shirt.pk} revision_id={conflicting.pk}" in warning.getMessage()
     assert "SKU “NEW-1” is already used by the live product “Wool Socks”" in warning.getMessage()
+    # and in the product's history, where editors see it
+    [entry] = ModelLogEntry.objects.filter(object_id=str(shirt.pk), action="catalog.publish_refused")
+    assert entry.revision_id == conflicting.pk
+    assert "SKU “NEW-1” is already used by the live product “Wool Socks”" in entry.data["message"]
+    history = admin_client.get(reverse("wagtailsnippets_catalog_product:history", args=[shirt.pk]))
+    assert "Scheduled publish refused" in history.text and "Wool Socks" in history.text
 
 
 def test_bulk_publish_reports_a_conflicting_product_and_publishes_the_others(client, publisher, apparel):
