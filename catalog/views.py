@@ -122,11 +122,11 @@ class RefusedPublishMixin:
 
 
 class ProductCreateView(RefusedPublishMixin, CreateView):
-    pass
+    """Wagtail's create view; "Publish" on a new product can lose a race for its slug or a SKU."""
 
 
 class ProductCopyView(RefusedPublishMixin, CopyView):
-    pass
+    """Wagtail's copy view, which publishes through the create view's action."""
 
 
 class ProductEditView(RefusedPublishMixin, EditView):

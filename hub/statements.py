@@ -17,6 +17,7 @@ A value is an int, a float, a str, a datetime, `Ids(...)` or `Texts(...)`; whate
 status, `Now()`, the filters a page was asked for) belongs to the statement and so to its key.
 """
 
+import contextlib
 import re
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable
@@ -254,10 +255,8 @@ def _json_value(value, expression, connection):
     if value is None:
         return None
     if _LONG_DIGITS.search(value) is None:  # orjson would make an integer beyond 64 bits a float
-        try:
+        with contextlib.suppress(orjson.JSONDecodeError):  # NaN and the like: Django's converter takes them
             return orjson.loads(value)
-        except orjson.JSONDecodeError:
-            pass
     return expression.output_field.from_db_value(value, expression, connection)
 
 

@@ -9,13 +9,13 @@ needs the model, so `ImageRow` makes the instance then, once, from the same row.
 
 from functools import cache
 
-from hub.prefetch import instance_from
+from hub.prefetch import columns, instance_from
 from media.models import CustomImage, default_alt_text
 
 
 @cache
 def _fields() -> tuple[str, ...]:
-    return tuple(field.attname for field in CustomImage._meta.concrete_fields)
+    return columns(CustomImage)  # the order the loader reads them in
 
 
 class ImageRow:

@@ -26,7 +26,7 @@ from wagtail.search import index
 
 from catalog.exceptions import Conflict, PublishConflictError
 from catalog.fields import AttributeValuesField
-from catalog.models.holder import Holder
+from catalog.models.holder import HeldUniqueMixin, Holder
 from catalog.models.sku_claim import SkuClaim
 from catalog.models.variant import Variant, sku_holders
 
@@ -72,6 +72,7 @@ class ProductQuerySet(models.QuerySet):
 
 
 class Product(
+    HeldUniqueMixin,
     WorkflowMixin,
     DraftStateMixin,
     LockableMixin,
@@ -158,21 +159,11 @@ class Product(
         content = Revision.objects.filter(pk=self.latest_revision_id).values_list("content", flat=True).first()
         return revision_skus(content or {})
 
-    def validate_unique(self, exclude=None):
-        """The slug rule (slug_holder) in place of the plain unique check, so that the error names the holder."""
-        exclude = set(exclude or ())
-        errors: dict[str, list[str]] = {}
-        if "slug" not in exclude and self.slug:
-            exclude.add("slug")
-            holder = slug_holder(self.slug, other_than=self.pk)
-            if holder is not None:
-                errors["slug"] = [holder.message("Slug", self.slug)]
-        try:
-            super().validate_unique(exclude=exclude)
-        except ValidationError as error:
-            errors = error.update_error_dict(errors)
-        if errors:
-            raise ValidationError(errors)
+    held_field, held_label = "slug", "Slug"
+
+    def value_holder(self, value: str) -> Holder | None:
+        """The slug rule (slug_holder) for the form's check: the error names the product that has the slug."""
+        return slug_holder(value, other_than=self.pk)
 
     def clean(self):
         super().clean()

@@ -6,13 +6,13 @@ from modelcluster.fields import ParentalKey
 from wagtail.models import Orderable
 
 from catalog.fields import AttributeValuesField
-from catalog.models.holder import Holder
+from catalog.models.holder import HeldUniqueMixin, Holder
 from catalog.models.sku_claim import SkuClaim
 from catalog.money import validate_amount_for_currency, validate_currency_code
 from catalog.validators import validate_gtin
 
 
-class Variant(Orderable):
+class Variant(HeldUniqueMixin, Orderable):
     """A sellable unit of a product; part of the product aggregate (edited and published with it)."""
 
     class WeightUnit(models.TextChoices):
@@ -45,21 +45,11 @@ class Variant(Orderable):
     def __str__(self) -> str:
         return self.sku
 
-    def validate_unique(self, exclude=None):
-        """The catalog's SKU rule (sku_holders) in place of the plain unique check, which knows only live rows."""
-        exclude = set(exclude or ())
-        errors: dict[str, list[str]] = {}
-        if "sku" not in exclude and self.sku:
-            exclude.add("sku")
-            holder = sku_holders([self.sku], other_than=self.product_id).get(self.sku)
-            if holder is not None:
-                errors["sku"] = [holder.message("SKU", self.sku)]
-        try:
-            super().validate_unique(exclude=exclude)
-        except ValidationError as error:
-            errors = error.update_error_dict(errors)
-        if errors:
-            raise ValidationError(errors)
+    held_field, held_label = "sku", "SKU"
+
+    def value_holder(self, value: str) -> Holder | None:
+        """The catalog's SKU rule (sku_holders), which also sees the SKUs other products' drafts claim."""
+        return sku_holders([value], other_than=self.product_id).get(value)
 
     def clean(self):
         super().clean()
