@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+from wagtail.utils.forms import FormValidationError
 
 
 @dataclass(frozen=True)
@@ -24,3 +25,11 @@ class PublishConflictError(ValidationError):
             f"“{product}” was not published: {' '.join(conflict.message for conflict in conflicts)} "
             f"Its draft is kept: {fixes} and publish again."
         )
+
+
+class HeldValueTakenError(FormValidationError):
+    """A product form's save refused: another product took its slug or a SKU after the form was validated.
+
+    The form carries the errors (on the slug, on each variant's SKU), as if its validation had found them;
+    the caller's transaction rolls back, so nothing of the save is kept.
+    """

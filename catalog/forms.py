@@ -1,12 +1,15 @@
 """Admin forms of the catalog: the product aggregate, the category tree and stock levels."""
 
 from django import forms
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import prefetch_related_objects
 from modelcluster.forms import BaseChildFormSet
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import InlinePanel
 
-from catalog.models import Category, StockLevel, Variant
+from catalog.exceptions import HeldValueTakenError
+from catalog.models import Category, ProductType, StockLevel, Variant, sku_holders, slug_holder
 from catalog.services import category_insert, category_move
 
 
@@ -37,9 +40,70 @@ class ProductForm(WagtailAdminModelForm):
         for formset in self.formsets.values():
             formset.instance = self.instance
 
+    def clean_product_type(self) -> ProductType | None:
+        product_type = self.cleaned_data["product_type"]
+        if product_type is not None:
+            # Every variant checks its options against this type: read its attributes once, not per variant.
+            prefetch_related_objects([product_type], "attribute_links__attribute__options")
+        return product_type
+
+    def save(self, commit=True):
+        """Save; a slug or SKU another product took after this form was validated is a form error, not a 500.
+
+        Another editor's save can commit between our validation and our write: the write then breaks a unique
+        constraint (a never-published product writes its variant rows at every save). The savepoint keeps the
+        caller's transaction usable to find who took the value; HeldValueTakenError rolls the rest back.
+        """
+        if not commit:
+            return super().save(commit=False)
+        unsaved = _database_state(self)
+        try:
+            with transaction.atomic():
+                return super().save(commit=True)
+        except IntegrityError:
+            _restore_database_state(unsaved)
+            if not self._flag_values_taken():
+                raise  # not a value another product holds: a bug to see, not to explain away
+            raise HeldValueTakenError.from_form(self) from None
+
+    def _flag_values_taken(self) -> bool:
+        """Put an error on each value another product holds now; whether there was any."""
+        slug = self.cleaned_data.get("slug")
+        holder = slug_holder(slug, other_than=self.instance.pk) if slug else None
+        if holder is not None:
+            self.add_error("slug", holder.message("Slug", slug))
+        variants = self.formsets.get("variants")
+        flagged_skus = variants.flag_held_skus() if variants is not None else 0
+        return holder is not None or flagged_skus > 0
+
+
+def _database_state(form: WagtailAdminModelForm) -> list[tuple[object, object, bool]]:
+    """The primary key and `adding` flag of the form's instance and of its formsets' instances."""
+    instances = [form.instance, *(child.instance for formset in form.formsets.values() for child in formset.forms)]
+    return [(instance, instance.pk, instance._state.adding) for instance in instances]
+
+
+def _restore_database_state(state: list[tuple[object, object, bool]]) -> None:
+    """Undo what a rolled-back save set on the instances (ids of rows that no longer exist), so the form shows
+    again as it was submitted: a new product stays new."""
+    for instance, pk, adding in state:
+        instance.pk, instance._state.adding = pk, adding
+
+
+class VariantForm(WagtailAdminModelForm):
+    """One variant of the product form: its SKU is looked up by VariantFormSet, once for all variants."""
+
+    def validate_unique(self):
+        # Variant.validate_unique would ask sku_holders for this SKU alone: one query per variant.
+        exclude = self._get_validation_exclusions() | {"sku"}
+        try:
+            self.instance.validate_unique(exclude=exclude)
+        except ValidationError as error:
+            self._update_errors(error)
+
 
 class VariantFormSet(BaseChildFormSet):
-    """Variants of one product: options checked against its type, SKUs unique within the form too."""
+    """Variants of one product: options checked against its type, SKUs unique within the form and the catalog."""
 
     def _construct_form(self, i, **kwargs):
         form = super()._construct_form(i, **kwargs)
@@ -50,20 +114,37 @@ class VariantFormSet(BaseChildFormSet):
 
     def clean(self):
         self._flag_repeated_skus()
+        self.flag_held_skus()
         super().clean()
+
+    def _kept_forms_with_sku(self) -> list[forms.ModelForm]:
+        """The variant forms that are not being deleted and carry a valid SKU."""
+        # _should_delete_form, not deleted_forms: that one is empty while any variant has an error.
+        return [
+            form
+            for form in self.forms
+            if not self._should_delete_form(form) and getattr(form, "cleaned_data", {}).get("sku")
+        ]
 
     def _flag_repeated_skus(self) -> None:
         # The formset's own unique check only says "correct the duplicate data"; say which SKU, on the field.
         seen: set[str] = set()
-        for form in self.forms:
-            if form in self.deleted_forms or not hasattr(form, "cleaned_data"):
-                continue
-            sku = form.cleaned_data.get("sku")
-            if not sku:
-                continue
+        for form in self._kept_forms_with_sku():
+            sku = form.cleaned_data["sku"]
             if sku in seen:
                 form.add_error("sku", f"SKU “{sku}” is given to more than one variant of this product.")
             seen.add(sku)
+
+    def flag_held_skus(self) -> int:
+        """An error on each SKU another product holds (the catalog's rule, sku_holders), in one query for all
+        variants; how many were flagged. Also what ProductForm.save asks after losing a race for a SKU."""
+        kept = self._kept_forms_with_sku()
+        holders = sku_holders([form.cleaned_data["sku"] for form in kept], other_than=self.instance.pk)
+        flagged = [form for form in kept if form.cleaned_data["sku"] in holders]
+        for form in flagged:
+            sku = form.cleaned_data["sku"]
+            form.add_error("sku", holders[sku].message("SKU", sku))
+        return len(flagged)
 
 
 class VariantsInlinePanel(InlinePanel):
@@ -71,7 +152,11 @@ class VariantsInlinePanel(InlinePanel):
 
     def get_form_options(self):
         options = super().get_form_options()
-        options["formsets"][self.relation_name]["formset"] = VariantFormSet
+        formset_options = options["formsets"][self.relation_name]
+        formset_options["formset"] = VariantFormSet
+        # Wagtail may pass a form class of its own (to defer required fields on drafts): keep what it adds.
+        base_form = formset_options.get("form", WagtailAdminModelForm)
+        formset_options["form"] = type(base_form)("VariantForm", (VariantForm, base_form), {})
         return options
 
 

@@ -1,5 +1,7 @@
 """Validators for product identifiers."""
 
+import unicodedata
+
 from django.core.exceptions import ValidationError
 
 GTIN_LENGTHS = (8, 12, 13, 14)
@@ -28,4 +30,48 @@ def validate_gtin(code: str) -> None:
     if expected != int(code[-1]):
         raise ValidationError(
             f"The GS1 check digit is wrong: expected {expected}, got {code[-1]}.", code="gtin_check_digit"
+        )
+
+
+# What a SKU may hold (README, "What a SKU may hold"): it is the item id of every feed (Google `id`, Meta `id`,
+# Amazon `sku`) and goes into URLs, so it holds only visible characters that survive TSV, CSV, XML and URLs
+# unchanged. Unicode general categories, by first letter: Letters, Marks, Numbers, Punctuation, Symbols.
+SKU_CHARACTER_CATEGORIES = frozenset("LMNPS")
+SKU_CHARACTERS_HINT = "Use letters, digits, punctuation, symbols and single spaces (what marketplace feeds accept)."
+_LINE_BREAKS = frozenset("\n\r\x0b\x0c\x85\u2028\u2029")
+
+
+def _is_sku_character(character: str) -> bool:
+    return character == " " or unicodedata.category(character)[0] in SKU_CHARACTER_CATEGORIES
+
+
+def _describe(character: str) -> str:
+    """How a message names a character the editor may not see."""
+    if character in _LINE_BREAKS:
+        return "a line break"
+    if character == "\t":
+        return "a tab"
+    name = unicodedata.name(character, "")
+    return f"the character U+{ord(character):04X}{f' {name}' if name else ''}"
+
+
+def validate_sku(sku: str) -> None:
+    """Refuse what breaks a feed row or a URL, or what a marketplace would change so the SKU no longer matches:
+    line breaks, tabs and other control, invisible or unassigned characters; spaces other than single plain
+    spaces between other characters (Google trims an id and collapses its inner whitespace)."""
+    for position, character in enumerate(sku, start=1):
+        if not _is_sku_character(character):
+            raise ValidationError(
+                f"A SKU cannot contain {_describe(character)} (character {position}). {SKU_CHARACTERS_HINT}",
+                code="sku_character",
+            )
+    if sku != sku.strip(" "):
+        raise ValidationError(
+            "A SKU cannot start or end with a space: marketplaces trim it, and the SKU would no longer match.",
+            code="sku_edge_space",
+        )
+    if "  " in sku:
+        raise ValidationError(
+            "A SKU cannot contain two spaces in a row: Google collapses them, and the SKU would no longer match.",
+            code="sku_double_space",
         )

@@ -1,5 +1,5 @@
 """Admin views of the catalog: the product listing (columns, query bundle, export), bulk publishing, and
-the publish paths (editor, workflow approval) showing a refused publish as a message instead of a 500."""
+the save and publish paths (editor, workflow approval) showing a lost slug or SKU as an error instead of a 500."""
 
 from django.db.models import Prefetch
 from django.shortcuts import redirect
@@ -11,7 +11,7 @@ from wagtail.images import get_image_model
 from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
 from wagtail.snippets.views.snippets import CopyView, CreateView, EditView, IndexView, WorkflowActionView
 
-from catalog.exceptions import PublishConflictError
+from catalog.exceptions import HeldValueTakenError, PublishConflictError
 from catalog.models import Product
 
 THUMBNAIL_SPEC = "fill-60x60"  # also written in catalog/admin/thumbnail_cell.html ({% image %} takes a literal)
@@ -121,15 +121,29 @@ class RefusedPublishMixin:
             return redirect(self.get_edit_url())
 
 
-class ProductCreateView(RefusedPublishMixin, CreateView):
-    """Wagtail's create view; "Publish" on a new product can lose a race for its slug or a SKU."""
+class TakenWhileSavingMixin:
+    """A save that lost a race for its slug or a SKU (HeldValueTakenError from ProductForm.save, everything
+    rolled back): the form again, with the error on the field naming the product that took the value, as if
+    validation had found it. Only saves that write the product's row can lose so: new and never-published ones."""
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except HeldValueTakenError:
+            self.produced_error_code = "validation_error"
+            self.produced_error_message = self.get_error_message()
+            return self.form_invalid(form)
 
 
-class ProductCopyView(RefusedPublishMixin, CopyView):
-    """Wagtail's copy view, which publishes through the create view's action."""
+class ProductCreateView(TakenWhileSavingMixin, RefusedPublishMixin, CreateView):
+    """Wagtail's create view; saving, or "Publish", on a new product can lose a race for its slug or a SKU."""
 
 
-class ProductEditView(RefusedPublishMixin, EditView):
+class ProductCopyView(TakenWhileSavingMixin, RefusedPublishMixin, CopyView):
+    """Wagtail's copy view, which saves and publishes through the create view's action."""
+
+
+class ProductEditView(TakenWhileSavingMixin, RefusedPublishMixin, EditView):
     """Also the base of Wagtail's revert view for products."""
 
 

@@ -9,7 +9,7 @@ from catalog.fields import AttributeValuesField
 from catalog.models.holder import HeldUniqueMixin, Holder
 from catalog.models.sku_claim import SkuClaim
 from catalog.money import validate_amount_for_currency, validate_currency_code
-from catalog.validators import validate_gtin
+from catalog.validators import validate_gtin, validate_sku
 
 
 class Variant(HeldUniqueMixin, Orderable):
@@ -22,7 +22,7 @@ class Variant(HeldUniqueMixin, Orderable):
         OZ = "oz", "oz"
 
     product = ParentalKey("catalog.Product", on_delete=models.CASCADE, related_name="variants")
-    sku = models.CharField("SKU", max_length=64, unique=True)
+    sku = models.CharField("SKU", max_length=64, unique=True, validators=[validate_sku])
     gtin = models.CharField(
         "GTIN", max_length=14, blank=True, validators=[validate_gtin], help_text="EAN/UPC: 8, 12, 13 or 14 digits."
     )
@@ -50,6 +50,11 @@ class Variant(HeldUniqueMixin, Orderable):
     def value_holder(self, value: str) -> Holder | None:
         """The catalog's SKU rule (sku_holders), which also sees the SKUs other products' drafts claim."""
         return sku_holders([value], other_than=self.product_id).get(value)
+
+    def validate_constraints(self, exclude=None):
+        # clean() refuses a negative price without a query (validate_amount_for_currency); Django would check
+        # variant_price_not_negative with one query per variant, so per row of the product form.
+        super().validate_constraints(exclude={*(exclude or ()), "price"})
 
     def clean(self):
         super().clean()
@@ -81,20 +86,22 @@ def sku_holders(skus: Iterable[str], *, other_than: int | None) -> dict[str, Hol
 
     Returns, for each of `skus` that a product other than `other_than` holds, that product. Variant rows
     are what the unique constraint guards (a live version, or a never-published product's draft); claims
-    add the SKUs of latest drafts (SkuClaim). Used by Variant.validate_unique (forms, full_clean) and by
-    catalog.models.product.publish_conflicts (every publish path).
+    add the SKUs of latest drafts (SkuClaim). One query however many SKUs: the product form asks for all
+    its variants at once (VariantFormSet), and so does catalog.models.product.publish_conflicts.
     """
     skus = {sku for sku in skus if sku}
     if not skus:
         return {}
-    claims = SkuClaim.objects.filter(sku__in=skus)
-    rows = Variant.objects.filter(sku__in=skus)
+    from_row = models.Value(True, output_field=models.BooleanField())
+    from_claim = models.Value(False, output_field=models.BooleanField())
+    claims = SkuClaim.objects.filter(sku__in=skus).annotate(from_row=from_claim, holder_live=from_claim)
+    rows = Variant.objects.filter(sku__in=skus).annotate(from_row=from_row, holder_live=models.F("product__live"))
     if other_than is not None:
         claims, rows = claims.exclude(product_id=other_than), rows.exclude(product_id=other_than)
-    holders = {
-        sku: Holder(product_id, title, live=False)
-        for sku, product_id, title in claims.values_list("sku", "product_id", "product__title")
-    }
-    for sku, product_id, title, live in rows.values_list("sku", "product_id", "product__title", "product__live"):
-        holders[sku] = Holder(product_id, title, live=live)  # the row is what a publish would collide with
+    columns = ("sku", "product_id", "product__title", "holder_live", "from_row")
+    holders: dict[str, Holder] = {}
+    both = claims.order_by().values_list(*columns).union(rows.order_by().values_list(*columns), all=True)
+    for sku, product_id, title, live, is_row in both:
+        if is_row or sku not in holders:  # the row is what a publish would collide with
+            holders[sku] = Holder(product_id, title, live=bool(live))
     return holders

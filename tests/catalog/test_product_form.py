@@ -1,10 +1,12 @@
 """Bad input in the catalog admin is a form error on the field that says what is wrong, and nothing is saved."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from wagtail.models import Revision
 
-from catalog.models import Product, StockLevel, Variant
+from catalog.models import Product, SkuClaim, StockLevel, Variant
 from tests.factories import (
     BrandFactory,
     ProductFactory,
@@ -69,6 +71,35 @@ def test_sku_of_another_product_is_an_error_on_sku(admin_client, apparel):
     assert Variant.objects.count() == 1
 
 
+def test_sku_check_takes_as_many_queries_for_eight_variants_as_for_two(admin_client, apparel):
+    VariantFactory(sku="TAKEN-1", product=ProductFactory(title="Canvas Tote"))
+    VariantFactory(sku="DRAFT-1", product=ProductFactory(title="Wool Socks", live=False))
+    brand = BrandFactory()
+
+    def post_with_variants(count: int):
+        free = [variant_row(f"LS-{n}", options="size: M") for n in range(count - 2)]
+        variants = [variant_row("TAKEN-1", options="size: S"), *free, variant_row("DRAFT-1", options="size: L")]
+        data = product_form_data(
+            title="Linen Shirt", slug="linen-shirt", product_type=apparel, brand=brand, variants=variants
+        )
+        with CaptureQueriesContext(connection) as queries:
+            response = admin_client.post(ADD_URL, data)
+        return response, len(queries)
+
+    _, queries_for_two = post_with_variants(2)
+    response, queries_for_eight = post_with_variants(8)
+
+    assert queries_for_eight == queries_for_two
+    assert response.status_code == 200
+    assert variant_errors(response, 0)["sku"] == ["SKU “TAKEN-1” is already used by the live product “Canvas Tote”."]
+    assert variant_errors(response, 7)["sku"] == [
+        "SKU “DRAFT-1” is already used in a draft of the product “Wool Socks”."
+    ]
+    assert [index for index in range(8) if "sku" in variant_errors(response, index)] == [0, 7]
+    assert not Product.objects.filter(slug="linen-shirt").exists()
+    assert Variant.objects.count() == 2
+
+
 def test_same_sku_twice_in_one_form_is_an_error_on_the_second_sku(admin_client, apparel):
     variants = [variant_row("LS-1", options="size: S"), variant_row("LS-1", options="size: M")]
 
@@ -79,6 +110,35 @@ def test_same_sku_twice_in_one_form_is_an_error_on_the_second_sku(admin_client, 
     assert variant_errors(response, 1)["sku"] == ["SKU “LS-1” is given to more than one variant of this product."]
     assert not Product.objects.exists()
     assert not Variant.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("sku", "message"),
+    [
+        ("LS\t1", "A SKU cannot contain a tab (character 3)."),
+        ("LS\n1", "A SKU cannot contain a line break (character 3)."),
+        ("LS\u200b1", "A SKU cannot contain the character U+200B ZERO WIDTH SPACE (character 3)."),
+        ("LS  1", "A SKU cannot contain two spaces in a row: Google collapses them"),
+    ],
+)
+def test_sku_with_a_character_that_breaks_feeds_is_an_error_on_sku_and_saves_nothing(
+    admin_client, apparel, sku, message
+):
+    response = post_product(admin_client, apparel, [variant_row(sku, options="size: S")])
+
+    assert response.status_code == 200
+    [error] = variant_errors(response, 0)["sku"]
+    assert error.startswith(message)
+    assert not Product.objects.exists()
+    assert not Variant.objects.exists()
+    assert not SkuClaim.objects.exists()
+
+
+def test_sku_with_letters_of_any_script_punctuation_and_single_spaces_is_accepted(admin_client, apparel):
+    response = post_product(admin_client, apparel, [variant_row("Größe 42/ß-№7 (ÉTÉ)", options="size: S")])
+
+    assert response.status_code == 302
+    assert Variant.objects.get().sku == "Größe 42/ß-№7 (ÉTÉ)"
 
 
 def test_option_outside_the_allowed_values_is_an_error_on_options(admin_client, apparel):
