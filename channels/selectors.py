@@ -1,10 +1,16 @@
 """Reads for channels: visibility, the named prefetch bundle, and look-ups that must be fast."""
 
-from collections import defaultdict
+import json
+import re
+from collections import defaultdict, namedtuple
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from decimal import Decimal
 from itertools import islice
+from types import SimpleNamespace
 
+import orjson
+from django.db import connection
 from django.db.models import Case, Count, Exists, F, FloatField, OuterRef, Q, QuerySet, Subquery, Sum, When
 from django.db.models.functions import Cast, Coalesce
 from django.db.models.query import ModelIterable
@@ -12,7 +18,19 @@ from django.utils import timezone
 
 from catalog.models import Category, Product, ProductImage, ProductTypeAttribute, StockLevel, Variant
 from catalog.models.product import ProductQuerySet
-from channels.bulk import PRODUCT_COLUMNS, channel_children, load_children, product_from_row, variant_stock
+from channels.bulk import (
+    EMPTY,
+    LISTING_FIELDS,
+    PRODUCT_COLUMNS,
+    TRANSLATION_FIELDS,
+    VARIANT_COLUMNS,
+    VARIANT_LISTING_FIELDS,
+    Rows,
+    channel_children,
+    load_children,
+    product_from_row,
+    variant_stock,
+)
 from channels.models import (
     Channel,
     ChannelCompleteness,
@@ -185,12 +203,18 @@ def resolve_variants_by_skus(
     Lean: the products come without images, categories and attributes (empty), which pricing never reads;
     everything else is the one resolver's, so nothing here falls back on its own. A SKU that is missing,
     inactive or of a product that is not live is absent from the result.
+
+    On PostgreSQL the products and the children the resolver reads come in one statement
+    (`_lean_products_in_one_statement`); elsewhere the loader's five (`channels.bulk.load_children`).
     """
     wanted = {sku for sku in skus if sku}
     if not wanted:
         return {}
-    rows = rows_for(("products-by-skus",), _live_products_with_skus, Texts(sorted(wanted)))
-    products = load_children([product_from_row(row) for row in rows], channel=channel, locale=locale, lean=True)
+    if connection.vendor == "postgresql":
+        products = _lean_products_in_one_statement(sorted(wanted), channel, locale)
+    else:
+        rows = rows_for(("products-by-skus",), _live_products_with_skus, Texts(sorted(wanted)))
+        products = load_children([product_from_row(row) for row in rows], channel=channel, locale=locale, lean=True)
     found: dict[str, tuple[ResolvedProduct, ResolvedVariant]] = {}
     for resolved in resolve_many(products, channel, locale):
         for variant in resolved.variants:
@@ -203,6 +227,99 @@ def _live_products_with_skus(skus: Texts) -> QuerySet:
     """Live products with an active variant of these SKUs (compiled once: every cart and checkout prices)."""
     variants = Variant.objects.filter(product=OuterRef("pk"), sku__in_texts=list(skus), active=True)
     return Product.objects.filter(Exists(variants), live=True).order_by().values_list(*PRODUCT_COLUMNS)
+
+
+# ---- the lean load in one PostgreSQL statement -----------------------------------------------------------
+#
+# What `_live_products_with_skus` and `load_children(..., lean=True)` read, as one statement: a row per live
+# product with an active variant of the SKUs, its variants (with their stock), the channel's listing and variant
+# listings and its language's translations each as one JSON array beside it. Every cart and checkout prices its
+# lines, and the five statements cost more than the rows: measured per call (one SKU, medians of 500), 0.6 ms of
+# Python and 0.7-0.9 ms of PostgreSQL CPU for the five, 0.15 ms and 0.6 ms for this one. The stand-ins are the
+# loader's (same fields, values and types: tests/orders/test_lean_products.py compares them), so the resolver sees
+# no difference. SQLite keeps the loader's five.
+# Numeric columns travel as text (exact Decimals), timestamps as ISO 8601 in the session's zone (UTC).
+_LEAN_PRODUCTS_SQL = """
+SELECT p.id, p.slug, p.live, p.title, p.summary, p.description, p.attributes, p.brand_id, p.product_type_id,
+    p.updated_at, brand.name, brand.slug, product_type.name, product_type.slug,
+    (SELECT json_agg(json_build_array(v.id, v.product_id, v.sku, v.gtin, v.mpn, v.options, v.weight::text,
+            v.weight_unit, v.active, v.sort_order,
+            COALESCE((SELECT SUM(s.on_hand - s.reserved) FROM catalog_stocklevel s WHERE s.variant_id = v.id), 0))
+            ORDER BY v.sort_order)::text
+        FROM catalog_variant v WHERE v.product_id = p.id),
+    (SELECT json_agg(json_build_array(l.product_id, l.channel_id, l.published, l.available_from, l.available_until,
+            l.title, l.summary, l.description, l.channel_category, l.attributes))::text
+        FROM channels_productlisting l WHERE l.product_id = p.id AND l.channel_id = %(channel)s),
+    (SELECT json_agg(json_build_array(vl.product_id, vl.channel_id, vl.sku, vl.published, vl.currency,
+            vl.price::text, vl.sale_price::text, vl.sale_start, vl.sale_end, vl.availability,
+            vl.availability_date))::text
+        FROM channels_variantlisting vl WHERE vl.product_id = p.id AND vl.channel_id = %(channel)s),
+    (SELECT json_agg(json_build_array(t.product_id, t.locale, t.title, t.summary, t.description))::text
+        FROM channels_producttranslation t WHERE t.product_id = p.id
+        AND (UPPER(t.locale) = UPPER(%(language)s) OR starts_with(UPPER(t.locale), UPPER(%(language)s || '-'))))
+FROM (SELECT DISTINCT product_id FROM catalog_variant WHERE active AND sku = ANY(%(skus)s)) AS wanted
+JOIN catalog_product p ON p.id = wanted.product_id
+LEFT JOIN catalog_brand brand ON brand.id = p.brand_id
+JOIN catalog_producttype product_type ON product_type.id = p.product_type_id
+WHERE p.live
+"""
+_LONG_DIGITS = re.compile(r"\d{19}")  # an integer orjson would read as a float: Django's json.loads reads it whole
+
+_VariantRow = namedtuple("Row", VARIANT_COLUMNS)  # noqa: PYI024 (the loader's row type, by its field names)
+_ListingRow = namedtuple("Row", LISTING_FIELDS)  # noqa: PYI024
+_VariantListingRow = namedtuple("Row", VARIANT_LISTING_FIELDS)  # noqa: PYI024
+_TranslationRow = namedtuple("Row", TRANSLATION_FIELDS)  # noqa: PYI024
+
+
+def _lean_products_in_one_statement(skus: list[str], channel: Channel, locale: str | None) -> list[SimpleNamespace]:
+    """The stand-ins `load_children(..., lean=True)` makes for the live products of these SKUs, in one statement."""
+    language = (locale or channel.default_locale).split("-")[0].lower()  # as the loader chooses texts
+    with connection.cursor() as cursor:
+        cursor.execute(_LEAN_PRODUCTS_SQL, {"skus": skus, "channel": channel.pk, "language": language})
+        rows = cursor.fetchall()
+    return [_lean_product(row) for row in rows]
+
+
+def _lean_product(row: tuple) -> SimpleNamespace:
+    attributes = _json(row[6])
+    product = product_from_row((*row[:6], attributes, *row[7 : len(PRODUCT_COLUMNS)]))
+    variants, listings, variant_listings, translations = (_json(value) or () for value in row[len(PRODUCT_COLUMNS) :])
+    if product.product_type is not None:
+        product.product_type.attribute_links = EMPTY
+    product.variants = _rows(_VariantRow._make((*value[:6], _decimal(value[6]), *value[7:])) for value in variants)
+    product.channel_listings = _rows(
+        _ListingRow._make((*value[:3], _datetime(value[3]), _datetime(value[4]), *value[5:])) for value in listings
+    )
+    product.variant_listings = _rows(_variant_listing(value) for value in variant_listings)
+    product.translations = _rows(_TranslationRow._make(value) for value in translations)
+    product.images = product.categories = product.channel_images = EMPTY
+    return product
+
+
+def _variant_listing(value: list) -> tuple:
+    """price and sale price (5, 6), sale start and end (7, 8) and the availability date (10) typed as Django's."""
+    prices = (_decimal(value[5]), _decimal(value[6]))
+    return _VariantListingRow._make(
+        (*value[:5], *prices, _datetime(value[7]), _datetime(value[8]), value[9], _datetime(value[10]))
+    )
+
+
+def _rows(items: Iterable) -> Rows:
+    return Rows(items) or EMPTY
+
+
+def _json(text: str | None):
+    if text is None:
+        return None
+    return json.loads(text) if _LONG_DIGITS.search(text) else orjson.loads(text)
+
+
+def _decimal(text: str | None) -> Decimal | None:
+    return None if text is None else Decimal(text)
+
+
+def _datetime(text: str | None) -> datetime | None:
+    return None if text is None else datetime.fromisoformat(text)
 
 
 def readiness_by_channel() -> list[dict]:

@@ -2,7 +2,7 @@
 lines, payments, history and `order.created` outbox event, completes the Idempotency-Key, and last reserves
 stock, so stock rows stay locked only for the reservation, the allocations and COMMIT.
 
-On PostgreSQL that is two statements besides the stock lock (orders/postgres.py): everything before the stock
+On PostgreSQL that is two statements (orders/postgres.py): everything before the stock and, last, the stock lock
 in one, the reservation and its allocation records in the other. SQLite, which has no data-modifying CTEs,
 writes the same values table by table. Both paths take their values from one `OrderRows`, computed before
 the transaction starts.
@@ -44,7 +44,7 @@ from orders.models import (
     StockAllocation,
 )
 from orders.models.order import new_order_id
-from orders.stock import Allocation, stock_add_reserved, stock_allocate, units_per_level
+from orders.stock import Allocation, allocate_from_locked, stock_add_reserved, stock_allocate, units_per_level
 
 # Ids are random (about 10¹³ values); a collision fails the transaction and the order is written again.
 ORDER_ID_ATTEMPTS = 5
@@ -93,17 +93,17 @@ def place_order(
 def _write_order(channel: Channel, plan: Plan, rows: OrderRows, claim: Claim | None) -> Order:
     """One short transaction. The cart row is closed first (it serialises two checkouts of one cart); the
     stock rows are locked last, so they stay locked only for the reservation, the allocations and COMMIT."""
-    one_statement = connection.vendor == "postgresql"
-    write = _write_rows_in_one_statement if one_statement else _write_rows
     with transaction.atomic():
-        order, lines = write(channel, plan.priced.cart, rows, claim)
-        allocations = stock_allocate(plan.demands)  # raises OutOfStock: the whole transaction rolls back
-        records = _allocation_records(lines, allocations)
-        if one_statement:
-            postgres.reserve_and_record(units_per_level(allocations), records)
+        if connection.vendor == "postgresql":
+            order, lines, levels = _write_rows_in_one_statement(channel, plan, rows, claim)  # locks the stock too
+            allocations = allocate_from_locked(plan.demands, levels)  # OutOfStock: the whole transaction rolls back
+            postgres.reserve_and_record(units_per_level(allocations), _allocation_records(lines, allocations))
             catalog_changed_at_commit()  # not now: the rows are still locked (a shared cache is a network call)
         else:
+            order, lines = _write_rows(channel, plan.priced.cart, rows, claim)
+            allocations = stock_allocate(plan.demands)  # raises OutOfStock: the whole transaction rolls back
             stock_add_reserved(allocations)
+            records = _allocation_records(lines, allocations)
             insert(
                 [StockAllocation(line_id=line, stock_level_id=level, quantity=units) for line, level, units in records]
             )
@@ -235,9 +235,12 @@ def _allocation_records(lines: list[_WrittenLine], allocations: list[Allocation]
 
 
 def _write_rows_in_one_statement(
-    channel: Channel, cart: Cart, rows: OrderRows, claim: Claim | None
-) -> tuple[Order, list[_WrittenLine]]:
+    channel: Channel, plan: Plan, rows: OrderRows, claim: Claim | None
+) -> tuple[Order, list[_WrittenLine], list[tuple[int, int, int, int]]]:
+    """The order's rows written and the demanded variants' stock rows locked, in one statement (orders/postgres.py);
+    the locked rows come back for the allocation."""
     now = timezone.now()
+    cart = plan.priced.cart
     written = postgres.place_order_rows(
         cart_pk=cart.pk,
         channel_pk=channel.pk,
@@ -249,6 +252,7 @@ def _write_rows_in_one_statement(
         created_event=rows.created_event,
         claim_pk=claim.record_id if claim is not None else None,
         response=CheckoutResult(order_id=rows.order["order_id"]).as_response(),
+        variant_ids=list(plan.demands),
         now=now,
     )
     if written is None:
@@ -274,7 +278,7 @@ def _write_rows_in_one_statement(
         _WrittenLine(written.line_pks[line["line_item_id"]], line["variant_id"], line["quantity"])
         for line in rows.lines
     ]
-    return order, lines
+    return order, lines, written.levels
 
 
 # ---- SQLite (and any database without data-modifying CTEs): the ORM, table by table -------------------

@@ -22,6 +22,10 @@ from django.db import connection
 # Closes the cart and writes the order with everything that hangs off it. Each part reads the row(s) of the part
 # before it, so nothing is written unless the cart was still open (the UPDATE also locks the cart row until
 # COMMIT, which serialises two checkouts of one cart); the idempotency key is completed in the same statement.
+# Last, once the order exists (its EXISTS runs the order's parts first), it locks the lines' stock rows in pk order
+# (LockRows above the sort: two checkouts never deadlock) and returns them, with on hand and reserved as they are
+# once locked, for the allocation: the lock costs no round trip of its own, and the rows stay locked only for the
+# reservation statement and COMMIT, as when the lock was a statement of its own.
 _PLACE_ORDER_SQL = """
 WITH closed_cart AS (
     UPDATE orders_cart SET status = 'checked_out', updated_at = STATEMENT_TIMESTAMP()
@@ -78,10 +82,16 @@ WITH closed_cart AS (
 ), outbox AS (
     INSERT INTO orders_outboxevent (topic, key, payload, created_at, attempts, last_error)
     SELECT 'order.created', order_id, %(created_event)s::jsonb, %(now)s, 0, '' FROM new_order
-){key_completed}
-SELECT 'order', id, order_id FROM new_order
-UNION ALL SELECT 'line', id, line_item_id::text FROM lines
-UNION ALL SELECT 'payment', id, gateway_reference FROM payments
+){key_completed}, locked AS (
+    SELECT id, variant_id, on_hand, reserved FROM catalog_stocklevel
+    WHERE variant_id = ANY(%(variants)s::bigint[]) AND EXISTS (SELECT FROM new_order)
+    ORDER BY id
+    FOR NO KEY UPDATE
+)
+SELECT 'order', id, order_id, NULL::bigint, NULL::integer, NULL::integer FROM new_order
+UNION ALL SELECT 'line', id, line_item_id::text, NULL, NULL, NULL FROM lines
+UNION ALL SELECT 'payment', id, gateway_reference, NULL, NULL, NULL FROM payments
+UNION ALL SELECT 'level', id, NULL, variant_id, on_hand, reserved FROM locked
 """
 
 _KEY_COMPLETED = """, key_completed AS (
@@ -134,6 +144,7 @@ class Written:
     order_pk: int
     line_pks: dict[int, int]  # lineItemId → order line pk
     payment_pks: dict[str, int]  # gateway reference → payment pk
+    levels: list[tuple[int, int, int, int]]  # the locked stock rows: (pk, variant id, on hand, reserved), in pk order
 
 
 def place_order_rows(
@@ -148,10 +159,12 @@ def place_order_rows(
     created_event: Mapping[str, Any],
     claim_pk: int | None,
     response: Mapping[str, Any],
+    variant_ids: list[int],
     now: datetime,
 ) -> Written | None:
-    """Close the cart and write the order's rows in one statement; None when the cart was no longer open (then
-    nothing was written). `lines` name their ship-to by its public id (`ship_to`)."""
+    """Close the cart, write the order's rows and lock the stock rows of `variant_ids` in one statement; None when
+    the cart was no longer open (then nothing was written or locked). `lines` name their ship-to by its public id
+    (`ship_to`). Must run inside a transaction: the stock rows stay locked until it commits."""
     params = {
         **order,
         "customer_phone": _json(order["customer_phone"]),
@@ -166,18 +179,20 @@ def place_order_rows(
         "created_event": _json(created_event),
         "claim": claim_pk,
         "response": _json(response),
+        "variants": sorted(variant_ids),
         "now": now,
     }
     with connection.cursor() as cursor:
         cursor.execute(_PLACE_ORDER_SQL if claim_pk is None else _PLACE_ORDER_WITH_KEY_SQL, params)
         rows = cursor.fetchall()
-    order_pk = next((pk for kind, pk, _ in rows if kind == "order"), None)
+    order_pk = next((row[1] for row in rows if row[0] == "order"), None)
     if order_pk is None:
         return None
     return Written(
         order_pk=order_pk,
-        line_pks={int(key): pk for kind, pk, key in rows if kind == "line"},
-        payment_pks={key: pk for kind, pk, key in rows if kind == "payment"},
+        line_pks={int(key): pk for kind, pk, key, *_ in rows if kind == "line"},
+        payment_pks={key: pk for kind, pk, key, *_ in rows if kind == "payment"},
+        levels=sorted((pk, *level) for kind, pk, _, *level in rows if kind == "level"),
     )
 
 

@@ -46,19 +46,26 @@ def stock_allocate(demands: Mapping[int, int]) -> list[Allocation]:
 
     Must run inside transaction.atomic(): the rows stay locked until it commits.
     """
-    levels = [_Level(*row) for row in rows_for_ids(("orders.stock_reserve",), _levels_to_lock, list(demands))]
+    rows = rows_for_ids(("orders.stock_reserve",), _levels_to_lock, list(demands))
+    return allocate_from_locked(demands, rows)
+
+
+def allocate_from_locked(demands: Mapping[int, int], rows: Iterable[tuple[int, int, int, int]]) -> list[Allocation]:
+    """Choose the units to take from stock rows already locked, (pk, variant id, on hand, reserved) in pk order, or
+    raise OutOfStock naming every short variant. (The checkout's order statement locks them on PostgreSQL.)"""
     by_variant: dict[int, list[_Level]] = defaultdict(list)
-    for level in levels:
+    for row in rows:
+        level = _Level(*row)
         by_variant[level.variant_id].append(level)
     allocations: list[Allocation] = []
     shortages: dict[int, tuple[int, int]] = {}
     for variant_id, wanted in demands.items():
-        rows = by_variant.get(variant_id, [])
-        available = sum(max(level.on_hand - level.reserved, 0) for level in rows)
+        levels = by_variant.get(variant_id, [])
+        available = sum(max(level.on_hand - level.reserved, 0) for level in levels)
         if available < wanted:
             shortages[variant_id] = (wanted, available)
             continue
-        allocations.extend(_allocate(variant_id, wanted, rows))
+        allocations.extend(_allocate(variant_id, wanted, levels))
     if shortages:
         raise OutOfStock(shortages)
     return allocations
