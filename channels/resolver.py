@@ -65,6 +65,9 @@ class _Context:
     stock: dict[int, int]
     crumbs: dict[str, CategoryCrumb]  # by category path
     facts: dict[int, _Facts] = field(default_factory=dict)  # by id() of the product object
+    # Shared by the batch's products (a page's products are mostly in a few categories and product types)
+    categories: dict[int, ResolvedCategory] = field(default_factory=dict)  # by category id
+    attribute_links: dict[int, dict] = field(default_factory=dict)  # product type id -> code -> attribute
 
     def facts_for(self, product) -> _Facts:
         facts = self.facts.get(id(product))
@@ -130,7 +133,7 @@ def _read_facts(product, context: _Context) -> _Facts:
         brand=_brand(product),
         product_type=_product_type(product),
         categories=tuple(_category(category, context) for category in product.categories.all()),
-        attributes=_attributes(product),
+        attributes=_attributes(product, context),
         base_channel_attributes={
             code: value for code, value in (product.attributes or {}).items() if code in _ALL_CHANNEL_ATTRIBUTE_KEYS
         },
@@ -307,9 +310,14 @@ def _ancestor_paths(path: str) -> list[str]:
 
 
 def _category(category, context: _Context) -> ResolvedCategory:
-    fallback = CategoryCrumb(id=category.pk, name=category.name, slug=category.slug)
-    breadcrumb = tuple(context.crumbs.get(path, fallback) for path in _ancestor_paths(category.path))
-    return ResolvedCategory(id=category.pk, name=category.name, slug=category.slug, breadcrumb=breadcrumb)
+    resolved = context.categories.get(category.pk)
+    if resolved is None:
+        fallback = CategoryCrumb(id=category.pk, name=category.name, slug=category.slug)
+        breadcrumb = tuple(context.crumbs.get(path, fallback) for path in _ancestor_paths(category.path))
+        resolved = ResolvedCategory(id=category.pk, name=category.name, slug=category.slug, breadcrumb=breadcrumb)
+        if category.pk is not None:
+            context.categories[category.pk] = resolved
+    return resolved
 
 
 def _channel_images(facts: _Facts, channel: Channel) -> tuple[ResolvedImage, ...]:
@@ -330,13 +338,17 @@ def _image(image, role: str) -> ResolvedImage:
     )
 
 
-def _attributes(product) -> tuple[ResolvedAttribute, ...]:
+def _attributes(product, context: _Context) -> tuple[ResolvedAttribute, ...]:
     values = product.attributes or {}
     if not values:
         return ()
     links = {}
-    if product.product_type_id is not None:
-        links = {link.attribute.code: link.attribute for link in product.product_type.attribute_links.all()}
+    type_id = product.product_type_id
+    if type_id is not None:
+        links = context.attribute_links.get(type_id)
+        if links is None:
+            attribute_links = product.product_type.attribute_links.all()
+            links = context.attribute_links[type_id] = {link.attribute.code: link.attribute for link in attribute_links}
     resolved = []
     for code, value in values.items():
         attribute = links.get(code)

@@ -1,7 +1,5 @@
 """Reads for channels: visibility, the named prefetch bundle, and look-ups that must be fast."""
 
-import json
-import re
 from collections import defaultdict, namedtuple
 from collections.abc import Iterable, Sequence
 from datetime import datetime
@@ -9,7 +7,6 @@ from decimal import Decimal
 from itertools import islice
 from types import SimpleNamespace
 
-import orjson
 from django.db import connection
 from django.db.models import Case, Count, Exists, F, FloatField, OuterRef, Q, QuerySet, Subquery, Sum, When
 from django.db.models.functions import Cast, Coalesce
@@ -40,7 +37,7 @@ from channels.models import (
 from channels.resolved import ResolvedProduct, ResolvedVariant
 from channels.resolver import STOCK_ANNOTATION, resolve_many
 from hub.prefetch import cache_related
-from hub.statements import Texts, rows_for
+from hub.statements import Texts, json_loads, rows_for
 
 _ITERATOR_CHUNK = 2000
 
@@ -263,8 +260,6 @@ LEFT JOIN catalog_brand brand ON brand.id = p.brand_id
 JOIN catalog_producttype product_type ON product_type.id = p.product_type_id
 WHERE p.live
 """
-_LONG_DIGITS = re.compile(r"\d{19}")  # an integer orjson would read as a float: Django's json.loads reads it whole
-
 _VariantRow = namedtuple("Row", VARIANT_COLUMNS)  # noqa: PYI024 (the loader's row type, by its field names)
 _ListingRow = namedtuple("Row", LISTING_FIELDS)  # noqa: PYI024
 _VariantListingRow = namedtuple("Row", VARIANT_LISTING_FIELDS)  # noqa: PYI024
@@ -309,9 +304,7 @@ def _rows(items: Iterable) -> Rows:
 
 
 def _json(text: str | None):
-    if text is None:
-        return None
-    return json.loads(text) if _LONG_DIGITS.search(text) else orjson.loads(text)
+    return None if text is None else json_loads(text)  # as Django's JSONField reads it
 
 
 def _decimal(text: str | None) -> Decimal | None:

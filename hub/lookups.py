@@ -12,6 +12,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+import orjson
 from django.db.models import CharField, ForeignKey, IntegerField, Lookup
 
 
@@ -35,7 +36,7 @@ class _InList(Lookup):
     def parameter(cls, values, vendor: str):
         """The one parameter that carries the list: a list (a PostgreSQL array) or a JSON array (SQLite)."""
         cleaned = [cls.clean(value) for value in values]  # one type only reaches the database
-        return cleaned if vendor == "postgresql" else json.dumps(cleaned)
+        return cleaned if vendor == "postgresql" else _json_array(cleaned)
 
 
 class InIds(_InList):
@@ -46,6 +47,15 @@ class InIds(_InList):
 class InTexts(_InList):
     lookup_name = "in_texts"
     clean = staticmethod(str)
+
+
+def _json_array(values: list) -> str:
+    """orjson's JSON text (json.dumps took a tenth of a compiled read's time); the standard library for what
+    orjson refuses: an integer beyond 64 bits, a string with a lone surrogate."""
+    try:
+        return orjson.dumps(values).decode()
+    except orjson.JSONEncodeError:
+        return json.dumps(values)
 
 
 def ids_parameter(ids, vendor: str):

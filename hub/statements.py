@@ -6,7 +6,9 @@ a checkout's CPU went into building its queries. These statements differ between
 (product ids, which the `in_ids` lookup binds as one parameter; the time a page is read at; a cursor's
 position; a cart's id), so each is compiled once per key and database connection, with marker values
 standing in for those, and then run with the real values bound where the markers were. The SQL, the
-values' adaptation and the columns' converters are still Django's; only the per-call work is gone.
+values' adaptation and the columns' converters are Django's (two converters swapped for faster ones with the
+same results, and none run on a NULL that they would leave None); only the per-call work is gone. A read runs
+on the driver's own cursor unless someone watches the queries (`_Statement.fetch_rows`).
 
 - `rows_for(key, build, *values)`: the rows of a `values_list()` queryset, converted as Django converts them;
 - `update_for(key, build, *values)`: `queryset.update(**changes)` of the `(queryset, changes)` that `build`
@@ -18,6 +20,7 @@ status, `Now()`, the filters a page was asked for) belongs to the statement and 
 """
 
 import contextlib
+import json
 import re
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable
@@ -26,7 +29,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 import orjson
+from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.backends.sqlite3.base import FORMAT_QMARK_REGEX
 from django.db.models import JSONField, Model, QuerySet
 from django.db.models.expressions import Col
 from django.db.models.sql import UpdateQuery
@@ -60,9 +65,13 @@ class _Statement:
     compiler: SQLCompiler | None = None  # a read's, for its converters
     converters: dict | None = None  # what Django applies to each column (JSON, decimals …), looked up once
     for_update: bool = False  # SELECT … FOR UPDATE: locks held only until a transaction commits
+    native_sql: str = ""  # the SQL in the driver's own parameter style (SQLite's ?), for `fetch_rows`
 
     def execute(self, cursor, values: tuple) -> None:
-        connection = cursor.db
+        cursor.execute(self.sql, self.bind(cursor.db, values))
+
+    def bind(self, connection, values: tuple) -> list:
+        """The statement's parameters with these values where the markers were."""
         if self.for_update and connection.get_autocommit():
             # A lock outside a transaction would end at once. Django refuses it when it compiles such a queryset;
             # compiled once, the statement refuses it on every run (on every database, SQLite included).
@@ -71,7 +80,34 @@ class _Statement:
         params = list(self.params)
         for position, index, wrapper in self.slots:
             params[position] = bound[index] if wrapper is None else wrapper(bound[index])
-        cursor.execute(self.sql, params)
+        return params
+
+    def fetch_rows(self, connection, values: tuple) -> list:
+        """The statement's rows, unconverted.
+
+        Through the driver's own cursor when no one watches the queries: Django's cursor wrapper rewrites the
+        SQL's placeholders on every call (a regular expression over the whole text, on SQLite) and adds
+        three layers of calls, together about a tenth of a 20-product API page, for a statement whose text
+        never changes. What Django checks before a query (health check, thread, broken transaction) and its
+        error translation still run. With DEBUG, CaptureQueriesContext or an execute wrapper (the tests'
+        query counts, the debug toolbar), Django's cursor runs it, so every query is seen as before.
+        """
+        if connection.queries_logged or connection.execute_wrappers:
+            with connection.cursor() as cursor:
+                self.execute(cursor, values)
+                return cursor.fetchall()
+        params = self.bind(connection, values)
+        connection.close_if_health_check_failed()
+        connection.ensure_connection()
+        connection.validate_thread_sharing()
+        connection.validate_no_broken_transaction()
+        with connection.wrap_database_errors:
+            cursor = _driver_cursor(connection)
+            try:
+                cursor.execute(self.native_sql, params)
+                return cursor.fetchall()
+            finally:
+                cursor.close()
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,12 +122,10 @@ def rows_for(key: Hashable | None, build: Callable[..., QuerySet], *values: Any)
     whose build reads other data, which may change)."""
     connection = connections[DEFAULT_DB_ALIAS]
     statement = _prepared(connection, key, lambda *markers: _compile_select(build(*markers)), values)
-    with connection.cursor() as cursor:
-        statement.execute(cursor, values)
-        rows = cursor.fetchall()
+    rows = statement.fetch_rows(connection, values)
     if not statement.converters:
         return rows
-    return [tuple(row) for row in statement.compiler.apply_converters(rows, statement.converters)]
+    return _converted(rows, statement.converters, connection)
 
 
 def rows_for_ids(key: Hashable, build: Callable[[list[int]], QuerySet], ids: Iterable[int]) -> list[tuple]:
@@ -184,8 +218,22 @@ def _prepared(connection, key: Hashable | None, compile_with: Callable[..., tupl
     if missing:
         # A lookup that changes its value (LIKE patterns, say) hides the marker: key on such values instead.
         raise ValueError(f"Values {sorted(missing)} do not reach the statement as plain parameters.")
-    statement = _Statement(sql, tuple(params), slots, compiler, converters, for_update)
+    statement = _Statement(sql, tuple(params), slots, compiler, converters, for_update, _native(sql, connection))
     return _keep(statements, key, statement) if key is not None else statement
+
+
+def _driver_cursor(connection):
+    """A cursor of the database driver itself, set up as Django sets up its own (PostgreSQL's time zone)."""
+    if connection.vendor == "sqlite":
+        return connection.connection.cursor()  # Django's SQLite cursor would rewrite the placeholders again
+    return connection.create_cursor()
+
+
+def _native(sql: str, connection) -> str:
+    """Django's SQL in the driver's parameter style: SQLite's cursor wrapper turns %s into ? on every call."""
+    if connection.vendor == "sqlite":
+        return FORMAT_QMARK_REGEX.sub("?", sql).replace("%%", "%")
+    return sql
 
 
 def _marker(value: Any, index: int) -> Any:
@@ -226,19 +274,79 @@ def _compile_select(queryset: QuerySet) -> tuple:
     fields = [column[0] for column in compiler.select[0 : compiler.col_count]]
     if compiler.has_composite_fields(fields):
         raise ValueError("Composite primary keys are not supported here.")
-    return sql, params, compiler, _with_fast_json(compiler.get_converters(fields))
+    return sql, params, compiler, _faster(compiler.get_converters(fields), compiler.connection)
 
 
-def _with_fast_json(converters: dict) -> dict:
-    """The columns' converters, a plain JSON column's decoded by orjson instead of `json.loads`.
+def _converted(rows: list, converters: dict, connection) -> list[tuple]:
+    """The rows with each column's converters applied, as `SQLCompiler.apply_converters` applies them,
+    except that a NULL skips the converters that `_faster` found to give None for None."""
+    plan = [
+        (position, functions, expression, keeps_none)
+        for position, (functions, expression, keeps_none) in converters.items()
+    ]
+    converted = []
+    for row in rows:
+        values = list(row)
+        for position, functions, expression, keeps_none in plan:
+            value = values[position]
+            if value is None and keeps_none:
+                continue
+            for function in functions:
+                value = function(value, expression, connection)
+            values[position] = value
+        converted.append(tuple(values))
+    return converted
 
-    A 20-product API page decodes about a hundred JSON values (attributes, options), and `json.loads` took
-    four times as long as orjson for the same result. A value orjson refuses (NaN, an integer beyond 64
-    bits, which orjson would make a float) goes to Django's own converter, so the result is the same."""
+
+def _faster(converters: dict, connection) -> dict:
+    """The columns' converters (functions, expression, whether NULL stays None), two of Django's swapped for
+    faster ones with the same results.
+
+    A plain JSON column is decoded by orjson instead of `json.loads`: a 20-product API page decodes about a
+    hundred JSON values (attributes, options), and `json.loads` took four times as long. A value orjson
+    refuses (NaN, an integer beyond 64 bits, which orjson would make a float) goes to Django's own
+    converter. On SQLite, a datetime column's text is parsed as Django parses it (`fromisoformat` first)
+    without its two settings lookups per value, which took more than the parsing."""
+    sqlite_datetimes = connection.vendor == "sqlite" and settings.USE_TZ
     faster = {}
     for position, (functions, expression) in converters.items():
-        faster[position] = ([_json_value if _plain_json(f, expression) else f for f in functions], expression)
+        swapped = []
+        for function in functions:
+            if _plain_json(function, expression):
+                function = _json_value
+            elif sqlite_datetimes and _is_sqlite_datetime(function, connection):
+                function = _sqlite_datetime
+            swapped.append(function)
+        faster[position] = (swapped, expression, _keeps_none(swapped, expression, connection))
     return faster
+
+
+def _keeps_none(functions: list, expression, connection) -> bool:
+    """Whether these converters turn NULL into None, as Django's own all do: then a NULL (most sale prices and
+    dates, say) need not go through them. Asked once per column, of the converters themselves."""
+    value = None
+    try:
+        for function in functions:
+            value = function(value, expression, connection)
+    except Exception:  # noqa: BLE001 - a converter that cannot take None is simply always called
+        return False
+    return value is None
+
+
+def _is_sqlite_datetime(function, connection) -> bool:
+    return getattr(function, "__func__", None) is type(connection.ops).convert_datetimefield_value
+
+
+def _sqlite_datetime(value, expression, connection):
+    if value is None:
+        return None
+    if not isinstance(value, datetime):  # a column of the declared type comes parsed by the driver already
+        try:
+            value = datetime.fromisoformat(value)
+        except (TypeError, ValueError):  # what Django's own parser may still read (or reject as it would)
+            return connection.ops.convert_datetimefield_value(value, expression, connection)
+    # Django's `make_aware(value, connection.timezone)`, which is this for a naive value.
+    return value if value.tzinfo is not None else value.replace(tzinfo=connection.timezone)
 
 
 def _plain_json(function, expression) -> bool:
@@ -251,13 +359,22 @@ def _plain_json(function, expression) -> bool:
     )
 
 
+def json_loads(text: str) -> Any:
+    """`json.loads(text)`, by orjson wherever that gives the same value: orjson would make an integer beyond
+    64 bits a float, and refuses NaN and the like, which go to the standard library."""
+    if _LONG_DIGITS.search(text) is None:
+        with contextlib.suppress(orjson.JSONDecodeError):
+            return orjson.loads(text)
+    return json.loads(text)
+
+
 def _json_value(value, expression, connection):
     if value is None:
         return None
-    if _LONG_DIGITS.search(value) is None:  # orjson would make an integer beyond 64 bits a float
-        with contextlib.suppress(orjson.JSONDecodeError):  # NaN and the like: Django's converter takes them
-            return orjson.loads(value)
-    return expression.output_field.from_db_value(value, expression, connection)
+    try:
+        return json_loads(value)
+    except json.JSONDecodeError:  # Django's converter answers the text itself then
+        return expression.output_field.from_db_value(value, expression, connection)
 
 
 def _compile_update(queryset: QuerySet, changes: dict[str, Any]) -> tuple:

@@ -279,7 +279,7 @@ def get_product_by_slug(
 
 
 @router.get(
-    "/variants/{sku}",
+    "/variants/{path:sku}",  # a SKU may hold "/" (catalog.validators.validate_sku): sent as %2F or as is
     response={200: VariantLookup, **ERRORS_404},
     by_alias=True,
     operation_id="getVariantBySku",

@@ -1,4 +1,5 @@
 import re
+from urllib.parse import quote
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -104,4 +105,10 @@ class Channel(models.Model):
         """The storefront URL of a product from the template, or "" when the channel has none."""
         if not self.product_url_template:
             return ""
-        return self.product_url_template.replace("{slug}", slug).replace("{sku}", sku).replace("{id}", str(product_id))
+        # A SKU may hold spaces, slashes, "&" or "#" (catalog.validators.validate_sku): percent-encoded, it stays
+        # one path segment or one query value wherever the template puts it. Slugs and ids are URL-safe.
+        return (
+            self.product_url_template.replace("{slug}", slug)
+            .replace("{sku}", quote(sku, safe=""))
+            .replace("{id}", str(product_id))
+        )

@@ -6,7 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from catalog.models import Product
+from catalog.models import Product, Variant
 from channels.models import ProductListing, VariantListing
 from hub.models import ProductTombstone
 from hub.services import tombstones_record
@@ -75,6 +75,18 @@ def test_variant_by_sku(api, channel):
     assert body["variant"]["sku"] == sku
     assert body["product"]["id"] == product.pk
     assert api.get("/api/v1/variants/NOPE").status_code == 404
+
+
+def test_variant_by_a_sku_with_a_slash_space_and_ampersand(api, channel):
+    product = listed_product(channel)
+    Variant.objects.filter(product=product).update(sku="BOX 2/B&W")
+    VariantListing.objects.filter(product=product).update(sku="BOX 2/B&W")
+
+    for path in ("/api/v1/variants/BOX%202%2FB%26W", "/api/v1/variants/BOX%202/B%26W"):
+        response = api.get(path)
+        assert response.status_code == 200, path
+        assert response.json()["variant"]["sku"] == "BOX 2/B&W"
+    assert api.get("/api/v1/variants/BOX%202%2FB").status_code == 404
 
 
 def test_variant_not_sold_on_the_channel_is_404(api, channel):

@@ -207,6 +207,17 @@ def test_brand_categories_with_breadcrumbs_attributes_and_url(web):
     assert resolved.variant(variant.sku).url == "https://shop.example.com/p/oxford?sku=OX-1"
 
 
+def test_a_sku_that_is_not_url_safe_is_percent_encoded_in_the_url(web):
+    product = ProductFactory(slug="oxford")
+    VariantFactory(product=product, sku="OX 1/B&W#2")
+    ProductListingFactory(product=product, channel=web)
+
+    resolved = resolve(product, web)
+
+    assert resolved.url == "https://shop.example.com/p/oxford?sku=OX%201%2FB%26W%232"
+    assert resolved.variant("OX 1/B&W#2").url == resolved.url
+
+
 def test_visible_in_needs_live_published_and_inside_the_window(web):
     now = timezone.now()
     visible = ProductListingFactory(channel=web).product

@@ -45,3 +45,30 @@ def test_in_texts_finds_what_in_finds_with_one_parameter():
     many_sql, many_params = Variant.objects.filter(sku__in_texts=[str(n) for n in range(500)]).query.sql_with_params()
     assert few_sql == many_sql and len(few_params) == len(many_params) == 1
     assert not Variant.objects.filter(sku__in_texts=[]).exists()
+
+
+def test_texts_with_non_ascii_and_lone_surrogates_match_as_in_matches():
+    """SQLite gets a JSON array: orjson's, or the standard library's for what orjson refuses (a lone surrogate,
+    which PostgreSQL's driver cannot send at all)."""
+    plain, accented = VariantFactory(sku="SKU-ÄÖÜ-1"), VariantFactory(sku="SKU-plain")
+    wanted = ["SKU-ÄÖÜ-1", "SKU-plain", 'quote"back\\slash']
+    if connection_vendor() == "sqlite":
+        wanted.append("no\ud800such")
+
+    found = set(Variant.objects.filter(sku__in_texts=wanted).values_list("pk", flat=True))
+
+    assert found == {plain.pk, accented.pk}
+
+
+def test_ids_beyond_64_bits_find_nothing_and_break_nothing():
+    product = ProductFactory()
+    if connection_vendor() == "postgresql":
+        pytest.skip("a bigint parameter cannot hold it on PostgreSQL; Django's __in refuses it too")
+
+    assert list(Product.objects.filter(pk__in_ids=[product.pk, 2**70]).values_list("pk", flat=True)) == [product.pk]
+
+
+def connection_vendor() -> str:
+    from django.db import connection
+
+    return connection.vendor

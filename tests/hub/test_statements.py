@@ -5,13 +5,16 @@ from decimal import Decimal
 
 import pytest
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models import Q
+from django.db.models import CharField, ExpressionWrapper, F, Q, Value
+from django.db.models.functions import NullIf
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from catalog.models import Product, Variant
+from channels.models import VariantListing
 from hub import statements
 from hub.statements import Texts, rows_for, rows_for_ids
-from tests.factories import ProductFactory, VariantFactory
+from tests.factories import ChannelFactory, ProductFactory, VariantFactory, VariantListingFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -119,3 +122,79 @@ def test_json_columns_decode_as_django_decodes_them_even_where_orjson_refuses():
     assert rows[1] == (usual.pk, plain)
     read = rows[0][1]  # orjson would make an integer beyond 64 bits a float: Django's json.loads decodes it
     assert read == unusual and isinstance(read["big"], int)
+
+
+def listing_rows(ids):
+    """A row of every kind of converted column: decimals, datetimes, a boolean, NULLs among them."""
+    return (
+        VariantListing.objects.filter(product_id__in_ids=ids)
+        .order_by("pk")
+        .values_list("pk", "price", "sale_price", "sale_start", "sale_end", "availability_date", "published")
+    )
+
+
+def test_the_drivers_cursor_and_djangos_give_the_same_rows_and_the_queries_are_still_seen():
+    channel = ChannelFactory()
+    product = ProductFactory()
+    start = timezone.now().replace(microsecond=123456)
+    VariantListingFactory(product=product, channel=channel, sku="A-1", price=Decimal("19.99"), published=True)
+    VariantListingFactory(
+        product=product,
+        channel=channel,
+        sku="A-2",
+        price=Decimal("5.00"),
+        sale_price=Decimal("4.50"),
+        sale_start=start,
+        sale_end=start + timedelta(days=3),
+        availability_date=start + timedelta(days=7),
+        published=False,
+    )
+    key = ("test-listings", object())
+
+    unwatched = rows_for_ids(key, listing_rows, [product.pk])  # no DEBUG, nothing capturing: the driver's cursor
+    with CaptureQueriesContext(connections[DEFAULT_DB_ALIAS]) as watched:
+        seen = rows_for_ids(key, listing_rows, [product.pk])  # Django's cursor, which logs the query
+
+    assert unwatched == seen == list(listing_rows([product.pk]))
+    assert len(watched) == 1 and "channels_variantlisting" in watched[0]["sql"]
+    first, second = unwatched
+    assert first[2:6] == (None, None, None, None) and first[6] is True
+    assert second[3] == start and second[3].tzinfo is not None and second[5] == start + timedelta(days=7)
+
+
+class NullAsText(CharField):
+    """A field whose value for NULL is not None: its converter must run on NULLs too."""
+
+    def from_db_value(self, value, expression, connection):
+        return "(none)" if value is None else value
+
+
+def test_a_converter_that_turns_null_into_a_value_still_runs_on_nulls():
+    with_gtin, without = VariantFactory(gtin="04006381333931"), VariantFactory(gtin="")
+
+    def gtins(ids):
+        return (
+            Variant.objects.filter(pk__in_ids=ids)
+            .order_by("pk")
+            .annotate(shown=ExpressionWrapper(NullIf(F("gtin"), Value("")), output_field=NullAsText()))
+            .values_list("pk", "shown")
+        )
+
+    rows = rows_for_ids(("test-null-as-text", object()), gtins, [with_gtin.pk, without.pk])
+
+    assert rows == [(with_gtin.pk, "04006381333931"), (without.pk, "(none)")] == list(gtins([with_gtin.pk, without.pk]))
+
+
+@pytest.mark.parametrize("text", ["2026-03-04 05:06:07", "2026-03-04 05:06:07.000123", "2026-3-4 5:06:07"])
+def test_sqlite_datetime_text_is_read_as_djangos_converter_reads_it(text):
+    connection = connections[DEFAULT_DB_ALIAS]
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite stores datetimes as text; PostgreSQL's driver returns them parsed")
+    expression = (
+        Product.objects.values_list("created_at").query.get_compiler(connection=connection).get_select()[0][0][0]
+    )
+
+    ours = statements._sqlite_datetime(text, expression, connection)
+
+    assert ours == connection.ops.convert_datetimefield_value(text, expression, connection)
+    assert ours.tzinfo == connection.ops.convert_datetimefield_value(text, expression, connection).tzinfo
