@@ -77,7 +77,9 @@ if os.environ.get("HUB_BENCH_WSGI"):
 
     from django.core.wsgi import get_wsgi_application
 
-    application = get_wsgi_application()
+    from hub.startup import ready_to_serve
+
+    application = ready_to_serve(get_wsgi_application())  # as hub/wsgi.py serves the product
 
 
 # ---- the driver ---------------------------------------------------------------------------------------
