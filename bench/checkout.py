@@ -94,8 +94,10 @@ urlpatterns = [path("bench-floor", floor_view), path("", include(settings.ROOT_U
 def _application():
     from django.core.wsgi import get_wsgi_application
 
+    from hub.startup import ready_to_serve
+
     settings.ROOT_URLCONF = "bench.checkout"  # the hub's URLs plus the floor view
-    return get_wsgi_application()
+    return ready_to_serve(get_wsgi_application())  # as hub/wsgi.py serves the product
 
 
 application = _application() if os.environ.get("BENCH_SERVER") else None
