@@ -16,6 +16,7 @@ from datetime import datetime
 from pathlib import Path
 
 from django.conf import settings
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from channels.bulk import batch_done, collector_paused, load_products
@@ -25,11 +26,13 @@ from channels.feeds.models import FeedBuild, FeedSettings
 from channels.feeds.renditions import rendition_urls
 from channels.feeds.serializers import FeedContext, FeedItem, serializer_for
 from channels.feeds.sku_sets import SKU_FILE, open_sku_file, sorted_skus
-from channels.feeds.writer import atomic_document_set, atomic_output, document_files
+from channels.feeds.writer import DEFAULT_GZIP_LEVEL, atomic_document_set, atomic_output, document_files
 from channels.models import Channel
-from channels.resolved import ResolvedProduct
+from channels.resolved import ResolvedProduct, ResolvedVariant
 from channels.resolver import resolve_many
+from channels.rules import Issue
 from channels.selectors import visible_in
+from hub.statements import rows_for
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +41,7 @@ IMAGE_SPEC = "max-1600x1600"  # large enough for Meta's 1024 recommendation, nev
 MAX_DIAGNOSTICS = 1000  # item diagnostics kept per build; the reasons are counted in full
 
 ProgressCallback = Callable[[int, int], None]  # (products in the chunk, items written so far)
+ItemCheck = Callable[[ResolvedVariant], list[Issue]]  # a format's own reasons to leave an item out
 
 
 def feeds_root() -> Path:
@@ -102,9 +106,8 @@ def iter_chunks(channel: Channel, *, chunk_size: int, at: datetime) -> Iterator[
     Each chunk is read as plain rows (`channels.bulk`): a feed reads every product, and model instances for
     each product and its children would cost several times the queries."""
     last_pk = 0
-    visible = visible_in(channel, at=at).order_by("pk").values_list("pk", flat=True)
     while True:
-        ids = list(visible.filter(pk__gt=last_pk)[:chunk_size])
+        ids = visible_ids(channel, at=at, after=last_pk, limit=chunk_size)
         if not ids:
             return
         last_pk = ids[-1]
@@ -112,6 +115,18 @@ def iter_chunks(channel: Channel, *, chunk_size: int, at: datetime) -> Iterator[
         batch_done()  # the previous chunk is written by now
         if len(ids) < chunk_size:
             return
+
+
+def visible_ids(channel: Channel, *, at: datetime, after: int, limit: int) -> list[int]:
+    """The ids of the next `limit` products visible on the channel after the id `after`, in id order.
+
+    Compiled once per build and run again for each chunk (`hub.statements`), like the loader's queries:
+    building the queryset anew for each chunk cost more than running it."""
+
+    def build(after: int, at: datetime) -> QuerySet:
+        return visible_in(channel, at=at).filter(pk__gt=after).order_by("pk").values_list("pk")[:limit]
+
+    return [pk for (pk,) in rows_for(("feed_visible_ids", channel.pk, limit), build, after, at)]
 
 
 def image_urls(products: list[ResolvedProduct], base_url: str) -> dict[int, str]:
@@ -127,8 +142,10 @@ def iter_items(
     chunk_size: int = DEFAULT_CHUNK_SIZE,
     at: datetime | None = None,
     on_chunk: ProgressCallback | None = None,
+    item_issues: ItemCheck | None = None,
 ) -> Iterator[FeedItem]:
-    """Each sellable variant of each visible product, unless completeness finds an error for it."""
+    """Each sellable variant of each visible product, unless completeness finds an error for it (or the
+    format does: `item_issues`, e.g. a SKU longer than Amazon takes)."""
     at = at or timezone.now()
     base_url = public_base_url()
     written = 0
@@ -143,12 +160,14 @@ def iter_items(
             product_errors = [issue for issue in errors if not issue.sku]
             image_links = tuple(urls[image.id] for image in product.images if image.id in urls)
             for variant in sellable:
-                item_errors = product_errors + [issue for issue in errors if issue.sku == variant.sku]
+                item_errors = product_errors + [issue for issue in errors if issue.sku == variant.sku] if errors else []
+                if item_issues is not None:
+                    item_errors += item_issues(variant)
                 if item_errors:
                     report.skip(product, variant.sku, item_errors)
                     continue
                 written += 1
-                yield FeedItem(product=product, variant=variant, image_urls=image_links)
+                yield FeedItem(product, variant, image_links)
         if on_chunk is not None:
             on_chunk(len(products), written)
 
@@ -228,15 +247,16 @@ def build_feed(
         # A build allocates millions of short-lived objects: see bulk.py.
         with collector_paused(), previous_skus(channel, fmt) as previous:
             context.previous_skus = previous
+            serializer = serializer_for(fmt.code)
             items = iter_items(
                 channel,
                 report,
                 chunk_size=chunk_size or getattr(settings, "FEEDS_CHUNK_SIZE", DEFAULT_CHUNK_SIZE),
                 at=at,
                 on_chunk=on_chunk,
+                item_issues=getattr(serializer, "item_issues", None),
             )
-            gzip_level = getattr(settings, "FEEDS_GZIP_LEVEL", 6)
-            serializer = serializer_for(fmt.code)
+            gzip_level = getattr(settings, "FEEDS_GZIP_LEVEL", DEFAULT_GZIP_LEVEL)
             if fmt.multi_document:
                 # --output names the first document; the others go beside it (out.json, out-2.json …).
                 named = replace(fmt, filename=path.name) if output else fmt

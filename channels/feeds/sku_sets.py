@@ -6,9 +6,9 @@ flat. The SKUs of a build come in catalog order, so they are sorted in runs of a
 SKUs held in memory), each run but the last written to its own file, and the runs merged (`heapq.merge`)
 into the final file.
 
-The file holds one SKU a line, in Python string order (code point order), without repeats. SKUs are free
-text (the model refuses no character), so backslash, line feed and carriage return are escaped on a line;
-the order is that of the SKUs themselves, not of their escaped lines.
+The file holds one SKU a line, in Python string order (code point order), without repeats. Rows saved before
+`catalog.validators.validate_sku` may hold any character, so backslash, line feed and carriage return are
+escaped on a line; the order is that of the SKUs themselves, not of their escaped lines.
 """
 
 import heapq

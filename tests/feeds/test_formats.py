@@ -17,6 +17,14 @@ from channels.feeds.serializers.google import COLUMNS as GOOGLE_COLUMNS
 from channels.feeds.serializers.meta import COLUMNS as META_COLUMNS
 from channels.feeds.sku_sets import SKU_FILE, read_skus
 from channels.models import ProductListing, VariantListing
+from tests.factories import (
+    ProductFactory,
+    ProductImageFactory,
+    ProductListingFactory,
+    StockLevelFactory,
+    VariantFactory,
+    VariantListingFactory,
+)
 from tests.feeds.conftest import TRICKY_TITLE, catalog_for, expected_skus
 
 SPECS = Path("/work/shared/specs/amazon")
@@ -231,6 +239,61 @@ def test_amazon_feed_is_valid_against_the_listings_feed_schema(amazon):
     assert build.legacy_skus is None
 
 
+def test_amazon_feed_leaves_out_and_reports_skus_longer_than_amazon_takes(amazon, google):
+    # Given a product on Amazon and Google whose variants' SKUs are 40 and 41 characters long (the hub takes 64)
+    product = ProductFactory(title="Long SKUs")
+    ProductImageFactory(product=product)
+    longest_allowed, too_long = "A" * 40, "B" * 41
+    for sku in (longest_allowed, too_long):
+        variant = VariantFactory(product=product, sku=sku)
+        StockLevelFactory(variant=variant, on_hand=3)
+        for channel in (amazon, google):
+            VariantListingFactory(variant=variant, channel=channel)
+    for channel in (amazon, google):
+        ProductListingFactory(product=product, channel=channel, channel_category="LUGGAGE")
+
+    # When the Amazon feed is built
+    build = build_feed(amazon, "amazon-json")
+
+    # Then the 41-character SKU is neither listed nor in the SKU file, and the diagnostics say why
+    messages = amazon_document(build)["messages"]
+    assert [message["sku"] for message in messages] == [longest_allowed]
+    assert listed_skus(amazon) == [longest_allowed]
+    assert (build.items_written, build.items_skipped) == (1, 1)
+    reason = "Amazon accepts seller SKUs of at most 40 characters; this SKU is longer."
+    assert build.diagnostics["items"] == [
+        {"product": "Long SKUs", "productId": product.pk, "sku": too_long, "field": "sku", "reason": reason}
+    ]
+    assert build.diagnostics["reasons"] == {f"sku: {reason}": 1}
+    # … while Google, which takes up to 50 characters, lists both
+    assert set(google_items(build_feed(google, "google-xml"))) == {longest_allowed, too_long}
+
+
+@pytest.mark.parametrize("fmt", ["google-xml", "google-tsv"])
+def test_google_feeds_leave_out_and_report_ids_longer_than_merchant_center_takes(google, fmt):
+    # Given variants whose SKUs are 50 and 51 characters long (the hub takes 64)
+    product = ProductFactory(title="Long ids")
+    ProductImageFactory(product=product)
+    longest_allowed, too_long = "A" * 50, "A" * 50 + "B"
+    for sku in (longest_allowed, too_long):
+        variant = VariantFactory(product=product, sku=sku)
+        StockLevelFactory(variant=variant, on_hand=3)
+        VariantListingFactory(variant=variant, channel=google)
+    ProductListingFactory(product=product, channel=google, channel_category="536")  # Home & Garden
+
+    # When the feed is built
+    build = build_feed(google, fmt)
+
+    # Then the 51-character SKU is not cut to another item's id but left out, and the diagnostics say why
+    assert (build.items_written, build.items_skipped) == (1, 1)
+    reason = "Google Merchant Center accepts ids of at most 50 characters; this SKU is longer."
+    assert build.diagnostics["items"] == [
+        {"product": "Long ids", "productId": product.pk, "sku": too_long, "field": "sku", "reason": reason}
+    ]
+    if fmt == "google-xml":
+        assert list(google_items(build)) == [longest_allowed]
+
+
 def test_amazon_feed_deletes_skus_that_left_the_channel_since_the_previous_feed(amazon):
     products = catalog_for(amazon)
     build_feed(amazon, "amazon-json")
@@ -326,7 +389,7 @@ def test_a_failing_amazon_build_keeps_the_previous_set(amazon, settings, monkeyp
     root = Path(good.file_path).parent
     before = {name: (root / name).read_bytes() for name in ("listings.json", "listings-2.json")}
 
-    def explode(item, context):
+    def explode(*args):
         raise RuntimeError("serializer bug")
 
     monkeypatch.setattr("channels.feeds.serializers.amazon.variant_attributes", explode)

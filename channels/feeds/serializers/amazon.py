@@ -9,10 +9,25 @@ from collections.abc import Iterable
 
 import orjson
 
-from channels.feeds.serializers.base import FeedContext, FeedItem, PerProduct, clean_text, plain_text, sale_applies
+from channels.feeds.serializers.base import (
+    FeedContext,
+    FeedItem,
+    PerProduct,
+    clean_text,
+    option_sources,
+    option_text,
+    plain_text,
+    sale_applies,
+)
 from channels.feeds.sku_sets import SKU_FILE, SortedSkuFile, leaving, read_skus
 from channels.feeds.writer import DocumentSet
+from channels.resolved import ResolvedVariant
+from channels.rules import Issue
 
+# A seller SKU is 1 to 40 characters at Amazon (Seller Central's inventory file definitions); the listings
+# feed schema says only minLength 1, and the hub allows 64, so a longer SKU is left out and reported.
+SKU_MAX = 40
+SKU_TOO_LONG = f"Amazon accepts seller SKUs of at most {SKU_MAX} characters; this SKU is longer."
 MAX_MESSAGES = 25_000  # the schema's limit on messages per document (settings.FEEDS_AMAZON_MAX_MESSAGES may lower it)
 DEFAULT_PRODUCT_TYPE = "PRODUCT"
 OTHER_IMAGES_MAX = 8
@@ -59,8 +74,12 @@ def product_attributes(item: FeedItem, context: FeedContext) -> dict:
     return attrs
 
 
-def variant_attributes(item: FeedItem, context: FeedContext) -> dict:
-    """The SKU's own attributes: identifiers, options, weight, offer and quantity."""
+OPTION_CODES = ("color", "size", "material")
+
+
+def variant_attributes(item: FeedItem, context: FeedContext, sources: tuple) -> dict:
+    """The SKU's own attributes: identifiers, options, weight, offer and quantity; `sources` is
+    `option_sources(product, OPTION_CODES)`."""
     product, variant = item.product, item.variant
     market = context.amazon_marketplace_id
     attrs: dict = {}
@@ -74,8 +93,8 @@ def variant_attributes(item: FeedItem, context: FeedContext) -> dict:
     if variant.mpn:
         attrs["part_number"] = [{"value": clean_text(variant.mpn), "marketplace_id": market}]
     tag = language_tag(product.locale)
-    for code in ("color", "size", "material"):
-        value = item.option(code)
+    for code, fixed, fallback in sources:
+        value = option_text(variant, fixed, fallback, code)
         if value:
             attrs[code] = _text(clean_text(value), tag, market)
     if variant.weight is not None:
@@ -105,16 +124,88 @@ def variant_attributes(item: FeedItem, context: FeedContext) -> dict:
     return attrs
 
 
-def message(message_id: int, item: FeedItem, context: FeedContext, shared: dict) -> dict:
-    """One UPDATE message; `shared` is `product_attributes(item, context)`, computed once per product."""
-    return {
-        "messageId": message_id,
-        "sku": item.variant.sku,
-        "operationType": "UPDATE",
-        "productType": clean_text(item.product.channel_category).strip().upper() or DEFAULT_PRODUCT_TYPE,
-        "requirements": "LISTING",
-        "attributes": {**shared, **variant_attributes(item, context)},
-    }
+def product_parts(item: FeedItem, context: FeedContext) -> tuple[bytes, tuple]:
+    """What the messages of one product share: `product_part` and where its variants' options come from."""
+    return product_part(item, context), option_sources(item.product, OPTION_CODES)
+
+
+def product_part(item: FeedItem, context: FeedContext) -> bytes:
+    """The bytes every UPDATE message of the product repeats between its sku and its variant's attributes.
+
+    A message is `{"messageId":…,"sku":…,"operationType":"UPDATE","productType":…,"requirements":"LISTING",
+    "attributes":{<product's attributes>,<variant's attributes>}}`; the middle is the same for all variants of
+    a product, so it is encoded once (orjson writes a value the same wherever it sits). The two attribute
+    sets have no name in common, and neither is ever empty (item_name; purchasable_offer)."""
+    head = orjson.dumps(
+        {
+            "operationType": "UPDATE",
+            "productType": clean_text(item.product.channel_category).strip().upper() or DEFAULT_PRODUCT_TYPE,
+            "requirements": "LISTING",
+        }
+    )
+    shared = orjson.dumps(product_attributes(item, context))
+    return b"," + head[1:-1] + b',"attributes":' + shared[:-1] + b","
+
+
+def message(message_id: int, item: FeedItem, context: FeedContext, shared: tuple[bytes, tuple]) -> bytes:
+    """One UPDATE message, encoded; `shared` is `product_parts(item, context)`."""
+    part, sources = shared
+    variant = orjson.dumps(variant_attributes(item, context, sources))
+    return b'{"messageId":%d,"sku":%b%b%b}' % (
+        message_id,
+        orjson.dumps(item.variant.sku),
+        part,
+        memoryview(variant)[1:],
+    )
+
+
+class _Messages:
+    """Messages into the documents of a set, at most `limit` to a document, numbered from 1 in each, and
+    written to the document in blocks (each write also goes through the gzip copy)."""
+
+    def __init__(self, documents: DocumentSet, header: bytes, limit: int):
+        self._documents = documents
+        self._header = header
+        self._limit = limit
+        self._sink = None
+        self._pending: list[bytes] = []
+        self.in_document = 0
+        self.deletes = 0
+
+    def next_id(self) -> int:
+        """The messageId of the next message; a full document is closed and the next one opened first."""
+        if self._sink is None or self.in_document == self._limit:
+            self._next_document()
+        self.in_document += 1
+        return self.in_document
+
+    def add(self, body: bytes) -> None:
+        """The message numbered by the last `next_id`."""
+        self._pending.append(body if self.in_document == 1 else b",\n" + body)
+        if len(self._pending) >= 512:
+            self._flush()
+
+    def close(self) -> None:
+        if self._sink is None:
+            raise ValueError("An Amazon listings feed needs at least one message; nothing to list or delete.")
+        self._flush()
+        self._sink.write(b"\n]}\n")
+        self._documents.close_document(messages=self.in_document, deletes=self.deletes)
+
+    def _flush(self) -> None:
+        if self._pending:
+            self._sink.write(b"".join(self._pending))
+            self._pending.clear()
+
+    def _next_document(self) -> None:
+        facts = {}
+        if self._sink is not None:
+            self._flush()
+            self._sink.write(b"\n]}\n")
+            facts = {"messages": self.in_document, "deletes": self.deletes}
+        self._sink = self._documents.next_document(**facts)
+        self._sink.write(self._header)
+        self.in_document = self.deletes = 0
 
 
 class AmazonJsonSerializer:
@@ -125,6 +216,12 @@ class AmazonJsonSerializer:
     `context.previous_skus` (the previous set's file) minus that file, found in one merge pass, so no
     per-SKU collection is held in memory."""
 
+    def item_issues(self, variant: ResolvedVariant) -> list[Issue]:
+        """What keeps a variant out of this format although the channel's rules pass it."""
+        if len(variant.sku) > SKU_MAX:
+            return [Issue("error", "sku", SKU_TOO_LONG, variant.sku)]
+        return []
+
     def write_documents(self, documents: DocumentSet, items: Iterable[FeedItem], context: FeedContext) -> int:
         limit = max(1, min(context.max_messages or MAX_MESSAGES, MAX_MESSAGES))
         header = (
@@ -134,39 +231,18 @@ class AmazonJsonSerializer:
             )
             + b',"messages":[\n'
         )
-        sink = None
-        in_document = updates = deletes = 0
+        messages = _Messages(documents, header, limit)
         listed = SortedSkuFile(documents.directory / SKU_FILE)
-        shared = PerProduct(product_attributes)
-
-        def next_sink():
-            nonlocal sink, in_document, updates, deletes
-            if sink is not None:
-                sink.write(b"\n]}\n")
-            sink = documents.next_document(**({"messages": in_document, "deletes": deletes} if sink else {}))
-            sink.write(header)
-            in_document = deletes = 0
-            return sink
-
+        shared = PerProduct(product_parts)
+        updates = 0
         for item in items:
-            if sink is None or in_document == limit:
-                next_sink()
-            in_document += 1
-            body = orjson.dumps(message(in_document, item, context, shared(item, context)))
-            sink.write(body if in_document == 1 else b",\n" + body)
+            messages.add(message(messages.next_id(), item, context, shared(item, context)))
             listed.add(item.variant.sku)
             updates += 1
         listed.finish()
         for sku in leaving(context.previous_skus, read_skus(listed.path)):
-            if sink is None or in_document == limit:
-                next_sink()
-            in_document += 1
-            body = orjson.dumps({"messageId": in_document, "sku": sku, "operationType": "DELETE"})
-            sink.write(body if in_document == 1 else b",\n" + body)
-            deletes += 1
+            messages.add(orjson.dumps({"messageId": messages.next_id(), "sku": sku, "operationType": "DELETE"}))
+            messages.deletes += 1
             context.deletes_written += 1
-        if sink is None:
-            raise ValueError("An Amazon listings feed needs at least one message; nothing to list or delete.")
-        sink.write(b"\n]}\n")
-        documents.close_document(messages=in_document, deletes=deletes)
+        messages.close()
         return updates

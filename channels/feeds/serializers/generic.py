@@ -1,13 +1,11 @@
 """Generic exports for any other marketplace: CSV and JSON Lines with the resolved fields (camelCase)."""
 
-import csv
-import io
 import json
 from collections.abc import Iterable
 from typing import BinaryIO
 
 from catalog.money import format_optional_amount
-from channels.feeds.serializers.base import FeedContext, FeedItem, PerProduct, clean_text, plain_text
+from channels.feeds.serializers.base import FeedContext, FeedItem, PerProduct, clean_text, csv_cell, plain_text
 
 
 def _moment(value) -> str | None:
@@ -36,15 +34,12 @@ def product_record(item: FeedItem) -> dict:
     }
 
 
-def record(item: FeedItem, shared: dict) -> dict:
-    """The item as our JSON writes it: camelCase, money as decimal strings with the currency beside them.
-    `shared` is `product_record(item)`, computed once per product."""
+def variant_record(item: FeedItem) -> dict:
+    """The item's own fields. An item is written as `{"id": sku, "sku": sku, **product_record(item),
+    **variant_record(item)}`: camelCase, money as decimal strings with the currency beside them."""
     variant = item.variant
     currency = variant.currency
     return {
-        "id": variant.sku,
-        "sku": variant.sku,
-        **shared,
         "gtin": variant.gtin or None,
         "mpn": variant.mpn or None,
         "options": variant.options,
@@ -104,32 +99,67 @@ def _cell(value) -> str:
     return str(value)
 
 
+CSV_POSITIONS = {name: position for position, name in enumerate(CSV_COLUMNS)}
+
+
+def product_csv_row(item: FeedItem) -> list[str]:
+    """A row with the product's cells encoded; its variants fill in theirs."""
+    row = [""] * len(CSV_COLUMNS)
+    for name, value in product_record(item).items():
+        position = CSV_POSITIONS.get(name)
+        if position is not None:
+            row[position] = csv_cell(_cell(value))
+    return row
+
+
 class GenericCsvSerializer:
+    """RFC 4180 CSV (the csv module's excel dialect, see `csv_cell`): the CSV_COLUMNS of an item's fields."""
+
     def write(self, sink: BinaryIO, items: Iterable[FeedItem], context: FeedContext) -> int:
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, dialect="excel")
-        writer.writerow(CSV_COLUMNS)
+        sink.write((",".join(map(csv_cell, CSV_COLUMNS)) + "\r\n").encode())
         count = 0
-        shared = PerProduct(product_record)
+        lines: list[str] = []
+        shared = PerProduct(product_csv_row)
+        id_position = CSV_POSITIONS["id"]
         for item in items:
-            data = record(item, shared(item))
-            writer.writerow([_cell(data[name]) for name in CSV_COLUMNS])
+            row = shared(item).copy()
+            row[id_position] = csv_cell(item.variant.sku)
+            for name, value in variant_record(item).items():
+                position = CSV_POSITIONS.get(name)
+                if position is not None:
+                    row[position] = csv_cell(_cell(value))
+            lines.append(",".join(row))
             count += 1
-            if count % 512 == 0:
-                sink.write(buffer.getvalue().encode())
-                buffer.seek(0)
-                buffer.truncate()
-        sink.write(buffer.getvalue().encode())
+            if len(lines) >= 512:
+                sink.write(("\r\n".join(lines) + "\r\n").encode())
+                lines.clear()
+        if lines:
+            sink.write(("\r\n".join(lines) + "\r\n").encode())
         return count
 
 
+# json.dumps(…, ensure_ascii=False, default=str) makes this encoder anew for every call.
+_JSON = json.JSONEncoder(ensure_ascii=False, default=str)
+
+
+def product_json_part(item: FeedItem) -> str:
+    """What every line of the product repeats between its sku and its variant's fields, encoded once (the
+    encoder writes a value the same wherever it sits; `product_record` is never empty and shares no name
+    with `variant_record`)."""
+    return ", " + _JSON.encode(product_record(item))[1:-1] + ", "
+
+
 class JsonLinesSerializer:
+    """One JSON object an item and a line (see `variant_record`), as `json.dumps(…, ensure_ascii=False)`
+    writes it."""
+
     def write(self, sink: BinaryIO, items: Iterable[FeedItem], context: FeedContext) -> int:
         count = 0
         lines: list[str] = []
-        shared = PerProduct(product_record)
+        shared = PerProduct(product_json_part)
         for item in items:
-            lines.append(json.dumps(record(item, shared(item)), ensure_ascii=False, default=str))
+            sku = _JSON.encode(item.variant.sku)
+            lines.append(f'{{"id": {sku}, "sku": {sku}{shared(item)}{_JSON.encode(variant_record(item))[1:]}')
             count += 1
             if len(lines) >= 512:
                 sink.write(("\n".join(lines) + "\n").encode())

@@ -12,6 +12,8 @@ from channels.feeds.serializers.base import (
     iso_minute,
     money,
     one_line,
+    option_sources,
+    option_text,
     plain_text,
     sale_applies,
     sale_interval,
@@ -19,10 +21,13 @@ from channels.feeds.serializers.base import (
     url_list_item,
     weight,
 )
+from channels.resolved import ResolvedVariant
+from channels.rules import Issue
 
 G_NS = "http://base.google.com/ns/1.0"
 
-ID_MAX = 50
+ID_MAX = 50  # a longer id is refused by Merchant Center: such an item is left out and reported, never cut
+ID_TOO_LONG = f"Google Merchant Center accepts ids of at most {ID_MAX} characters; this SKU is longer."
 TITLE_MAX = 150
 DESCRIPTION_MAX = 5000
 BRAND_MAX = 70
@@ -89,11 +94,11 @@ def product_fields(item: FeedItem) -> dict[str, str | list[str]]:
     return fields
 
 
-def variant_fields(item: FeedItem, now: datetime) -> dict[str, str | list[str]]:
-    """The attributes of the item's own variant."""
+def variant_fields(item: FeedItem, now: datetime, sources: tuple) -> dict[str, str | list[str]]:
+    """The attributes of the item's own variant; `sources` is `option_sources(product, APPAREL_TEXT)`."""
     variant, currency = item.variant, item.product.currency
     fields: dict[str, str | list[str]] = {
-        "id": clean_text(variant.sku)[:ID_MAX],
+        "id": clean_text(variant.sku),
         "link": item.link,
         "availability": variant.availability,
         "price": money(variant.price, currency),
@@ -106,14 +111,36 @@ def variant_fields(item: FeedItem, now: datetime) -> dict[str, str | list[str]]:
     if sale_applies(variant, now):
         fields["sale_price"] = money(variant.sale_price, currency)
         fields["sale_price_effective_date"] = sale_interval(variant, now, colon=False)
-    for code in APPAREL_TEXT:
-        fields[code] = clean_text(item.option(code))
+    for code, fixed, fallback in sources:
+        fields[code] = clean_text(option_text(variant, fixed, fallback, code))
     return fields
+
+
+def product_parts(item: FeedItem) -> tuple[dict[str, str | list[str]], tuple]:
+    """What the items of one product share: its attributes and where its variants' options come from."""
+    return product_fields(item), option_sources(item.product, APPAREL_TEXT)
 
 
 def _escape(text: str) -> str:
     """XML character data: the three markup characters escaped, characters XML 1.0 forbids removed."""
-    return clean_text(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    # Asked before replacing: most values hold none of them, and a feed escapes some fifteen values an item.
+    if not text.isprintable():
+        text = clean_text(text)
+    if "&" in text:
+        text = text.replace("&", "&amp;")
+    if "<" in text:
+        text = text.replace("<", "&lt;")
+    if ">" in text:
+        text = text.replace(">", "&gt;")
+    return text
+
+
+def id_issues(variant: ResolvedVariant) -> list[Issue]:
+    """What keeps a variant out of Google's formats although the channel's rules pass it: a cut id would no
+    longer be the SKU (orders and reports come back with it) and could be another item's."""
+    if len(variant.sku) > ID_MAX:
+        return [Issue("error", "sku", ID_TOO_LONG, variant.sku)]
+    return []
 
 
 class GoogleXmlSerializer:
@@ -123,6 +150,8 @@ class GoogleXmlSerializer:
     manager and two C calls per element (≈ 25 per item), and a prebuilt element would repeat xmlns:g on each
     item. The markup is fixed and every value goes through `_escape`, so the document stays well-formed.
     """
+
+    item_issues = staticmethod(id_issues)
 
     def write(self, sink: BinaryIO, items: Iterable[FeedItem], context: FeedContext) -> int:
         count = 0
@@ -138,10 +167,11 @@ class GoogleXmlSerializer:
             f"<?xml version='1.0' encoding='utf-8'?>\n<rss xmlns:g=\"{G_NS}\" version=\"2.0\"><channel>{head}".encode()
         )
         lines: list[str] = []
-        shared = PerProduct(lambda item: _elements(product_fields(item)))
+        shared = PerProduct(_product_elements)
         now = context.built_at
         for item in items:
-            lines.append(f"<item>{shared(item)}{_elements(variant_fields(item, now))}</item>")
+            product_elements, sources = shared(item)
+            lines.append(f"<item>{product_elements}{_elements(variant_fields(item, now, sources))}</item>")
             count += 1
             if len(lines) >= 512:
                 sink.write("".join(lines).encode())
@@ -151,13 +181,22 @@ class GoogleXmlSerializer:
         return count
 
 
+def _product_elements(item: FeedItem) -> tuple[str, tuple]:
+    """The elements every item of the product repeats, written once, and its variants' option sources."""
+    fields, sources = product_parts(item)
+    return _elements(fields), sources
+
+
 def _elements(fields: dict[str, str | list[str]]) -> str:
     """`<g:name>value</g:name>` for each non-empty value (one element per value of a list)."""
     parts = []
     for name, value in fields.items():
-        for text in value if isinstance(value, list) else (value,):
-            if text:
-                parts.append(f"<g:{name}>{_escape(text)}</g:{name}>")
+        if not value:
+            continue
+        if isinstance(value, list):
+            parts.extend(f"<g:{name}>{_escape(text)}</g:{name}>" for text in value if text)
+        else:
+            parts.append(f"<g:{name}>{_escape(value)}</g:{name}>")
     return "".join(parts)
 
 
@@ -165,19 +204,19 @@ class GoogleTsvSerializer:
     """Tab-separated text: a header of attribute names, one item per line; no quoting, so no tabs or newlines
     inside values; several values of one attribute comma-separated (commas in URLs encoded)."""
 
+    item_issues = staticmethod(id_issues)
+
     def write(self, sink: BinaryIO, items: Iterable[FeedItem], context: FeedContext) -> int:
         count = 0
         sink.write(("\t".join(COLUMNS) + "\n").encode())
         lines: list[str] = []
-        shared = PerProduct(product_fields)
+        shared = PerProduct(_tsv_template)
+        now = context.built_at
         for item in items:
-            fields = {**shared(item), **variant_fields(item, context.built_at)}
-            row = []
-            for name in COLUMNS:
-                value = fields.get(name, "")
-                if isinstance(value, list):
-                    value = ",".join(url_list_item(url) for url in value)
-                row.append(one_line(value) if value else "")
+            template, sources = shared(item)
+            row = template.copy()
+            for name, value in variant_fields(item, now, sources).items():
+                row[TSV_POSITIONS[name]] = one_line(value) if value else ""
             lines.append("\t".join(row))
             count += 1
             if len(lines) >= 512:
@@ -186,3 +225,21 @@ class GoogleTsvSerializer:
         if lines:
             sink.write(("\n".join(lines) + "\n").encode())
         return count
+
+
+TSV_POSITIONS = {name: position for position, name in enumerate(COLUMNS)}
+
+
+def _tsv_cell(value: str | list[str]) -> str:
+    if isinstance(value, list):
+        value = ",".join(url_list_item(url) for url in value)
+    return one_line(value) if value else ""
+
+
+def _tsv_template(item: FeedItem) -> tuple[list[str], tuple]:
+    """A row with the product's cells filled in (its variants fill in theirs), and its option sources."""
+    fields, sources = product_parts(item)
+    row = [""] * len(COLUMNS)
+    for name, value in fields.items():
+        row[TSV_POSITIONS[name]] = _tsv_cell(value)
+    return row, sources

@@ -1,7 +1,5 @@
 """Meta (Facebook / Instagram) catalog CSV with Meta's column names and enums (feeds.md §2)."""
 
-import csv
-import io
 from collections.abc import Iterable
 from typing import BinaryIO
 
@@ -10,7 +8,10 @@ from channels.feeds.serializers.base import (
     FeedItem,
     PerProduct,
     clean_text,
+    csv_cell,
     money,
+    option_sources,
+    option_text,
     plain_text,
     sale_applies,
     sale_interval,
@@ -97,8 +98,12 @@ def product_values(item: FeedItem) -> dict[str, str]:
     return values
 
 
-def variant_values(item: FeedItem, context: FeedContext) -> dict[str, str]:
-    """The columns of the item's own variant."""
+# The variant-level columns read with FeedItem.option's fallbacks, and their length limits.
+OPTION_LIMITS = {"gender": 200, "age_group": 200, "color": 200, "size": 200, "material": 200, "pattern": 100}
+
+
+def variant_values(item: FeedItem, context: FeedContext, sources: tuple) -> dict[str, str]:
+    """The columns of the item's own variant; `sources` is `option_sources(product, OPTION_LIMITS)`."""
     variant, currency = item.variant, item.product.currency
     on_sale = sale_applies(variant, context.built_at)
     values = {
@@ -113,9 +118,20 @@ def variant_values(item: FeedItem, context: FeedContext) -> dict[str, str]:
         "shipping_weight": weight(variant),
         "quantity_to_sell_on_facebook": str(variant.available_quantity) if variant.available_quantity > 0 else "",
     }
-    for code in ("gender", "age_group", "color", "size", "material", "pattern"):
-        values[code] = truncate(clean_text(item.option(code)), 200 if code != "pattern" else 100)
+    for code, fixed, fallback in sources:
+        values[code] = truncate(clean_text(option_text(variant, fixed, fallback, code)), OPTION_LIMITS[code])
     return values
+
+
+POSITIONS = {name: position for position, name in enumerate(COLUMNS)}
+
+
+def product_row(item: FeedItem) -> tuple[list[str], tuple]:
+    """A row with the product's cells encoded (its variants fill in theirs), and its option sources."""
+    row = [""] * len(COLUMNS)
+    for name, value in product_values(item).items():
+        row[POSITIONS[name]] = csv_cell(value)
+    return row, option_sources(item.product, OPTION_LIMITS)
 
 
 class MetaCsvSerializer:
@@ -123,18 +139,20 @@ class MetaCsvSerializer:
     breaks, inner quotes doubled; UTF-8 without a BOM."""
 
     def write(self, sink: BinaryIO, items: Iterable[FeedItem], context: FeedContext) -> int:
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, dialect="excel")
-        writer.writerow(COLUMNS)
+        sink.write((",".join(map(csv_cell, COLUMNS)) + "\r\n").encode())
         count = 0
-        shared = PerProduct(product_values)
+        lines: list[str] = []
+        shared = PerProduct(product_row)
         for item in items:
-            values = {**shared(item), **variant_values(item, context)}
-            writer.writerow([values.get(name, "") for name in COLUMNS])
+            template, sources = shared(item)
+            row = template.copy()
+            for name, value in variant_values(item, context, sources).items():
+                row[POSITIONS[name]] = csv_cell(value)
+            lines.append(",".join(row))
             count += 1
-            if count % 512 == 0:
-                sink.write(buffer.getvalue().encode())
-                buffer.seek(0)
-                buffer.truncate()
-        sink.write(buffer.getvalue().encode())
+            if len(lines) >= 512:
+                sink.write(("\r\n".join(lines) + "\r\n").encode())
+                lines.clear()
+        if lines:
+            sink.write(("\r\n".join(lines) + "\r\n").encode())
         return count
