@@ -11,6 +11,7 @@ from wagtail.admin.panels import InlinePanel
 from catalog.exceptions import HeldValueTakenError
 from catalog.models import Category, ProductType, StockLevel, Variant, sku_holders, slug_holder
 from catalog.services import category_insert, category_move
+from catalog.validators import validate_sku
 
 
 class IndentedCategoryMultipleChoiceField(forms.ModelMultipleChoiceField):
@@ -92,6 +93,14 @@ def _restore_database_state(state: list[tuple[object, object, bool]]) -> None:
 
 class VariantForm(WagtailAdminModelForm):
     """One variant of the product form: its SKU is looked up by VariantFormSet, once for all variants."""
+
+    def clean_sku(self):
+        sku = self.cleaned_data["sku"]
+        # A new variant's SKU is checked by Variant.clean(); an existing one's only when it is changed, so a
+        # SKU stored before validate_sku does not block every other edit of its product.
+        if self.instance.pk is not None and "sku" in self.changed_data:
+            validate_sku(sku)
+        return sku
 
     def validate_unique(self):
         # Variant.validate_unique would ask sku_holders for this SKU alone: one query per variant.

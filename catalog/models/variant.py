@@ -22,7 +22,10 @@ class Variant(HeldUniqueMixin, Orderable):
         OZ = "oz", "oz"
 
     product = ParentalKey("catalog.Product", on_delete=models.CASCADE, related_name="variants")
-    sku = models.CharField("SKU", max_length=64, unique=True, validators=[validate_sku])
+    # validate_sku applies to new variants (clean) and changed SKUs (VariantForm.clean_sku), not on the field: a
+    # SKU stored before the rule must not block every later edit of its product (renaming it would break its
+    # identity at the marketplaces and in past orders).
+    sku = models.CharField("SKU", max_length=64, unique=True)
     gtin = models.CharField(
         "GTIN", max_length=14, blank=True, validators=[validate_gtin], help_text="EAN/UPC: 8, 12, 13 or 14 digits."
     )
@@ -58,7 +61,9 @@ class Variant(HeldUniqueMixin, Orderable):
 
     def clean(self):
         super().clean()
-        errors: dict[str, str] = {}
+        errors: dict[str, str | ValidationError] = {}
+        if self.pk is None:  # a new variant; an existing one's changed SKU is checked by the product form
+            errors |= _sku_errors(self.sku)
         errors |= validate_amount_for_currency(self.price, self.currency, "price")
         errors |= validate_amount_for_currency(self.compare_at_price, self.currency, "compare_at_price")
         if self.weight is not None and self.weight < 0:
@@ -79,6 +84,14 @@ class Variant(HeldUniqueMixin, Orderable):
         if not product_field.is_cached(self) and self.product_id is None:
             return None
         return getattr(self.product, "product_type", None) if self.product.product_type_id else None
+
+
+def _sku_errors(sku: str) -> dict[str, ValidationError]:
+    try:
+        validate_sku(sku)
+    except ValidationError as error:
+        return {"sku": error}  # with its code
+    return {}
 
 
 def sku_holders(skus: Iterable[str], *, other_than: int | None) -> dict[str, Holder]:

@@ -197,6 +197,28 @@ def test_bad_variant_on_an_existing_product_saves_no_revision(admin_client, appa
     assert Variant.objects.get(sku="OK-1").gtin == make_gtin13(7)
 
 
+def test_a_sku_stored_before_the_sku_rule_does_not_block_other_edits_but_a_changed_one_is_checked(
+    admin_client, apparel
+):
+    # Given a product whose variant's SKU was stored before validate_sku (a trailing space)
+    product = ProductFactory(product_type=apparel, attributes={"material": "Linen"}, title="Old title")
+    variant = VariantFactory(product=product, sku="OK-1", gtin=make_gtin13(7), options={"size": "S"})
+    Variant.objects.filter(pk=variant.pk).update(sku="LEGACY-1 ")
+    product.refresh_from_db()
+    url = reverse("wagtailsnippets_catalog_product:edit", args=[product.pk])
+
+    # When an editor changes only the title, the draft saves
+    response = admin_client.post(url, product_form_data_for(product, title="New title"))
+    assert response.status_code == 302, response.context["form"].formsets["variants"].errors
+    assert Revision.objects.for_instance(product).count() == 1
+
+    # But changing the SKU to another that breaks the rule is refused on that field
+    response = admin_client.post(url, product_form_data_for(product, **{"variants-0-sku": "LEGACY\t2"}))
+    assert response.status_code == 200
+    assert "A SKU cannot contain a tab" in variant_errors(response, 0)["sku"][0]
+    assert Revision.objects.for_instance(product).count() == 1
+
+
 def test_negative_stock_is_an_error_on_the_field_and_nothing_changes(admin_client):
     stock = StockLevelFactory(on_hand=4, reserved=1)
     url = reverse("wagtailsnippets_catalog_stocklevel:edit", args=[stock.pk])

@@ -83,10 +83,10 @@ def test_character_message_says_what_a_sku_may_hold():
     )
 
 
-def test_variant_model_checks_its_sku_in_full_clean():
-    variant = Variant(sku="LS\n1")
-
+def test_a_new_variant_checks_its_sku_in_clean_and_a_stored_one_is_left_to_the_form():
     with pytest.raises(ValidationError) as raised:
-        variant.clean_fields(exclude=[field.name for field in Variant._meta.fields if field.name != "sku"])
+        Variant(sku="LS\n1").clean()
 
     assert raised.value.message_dict["sku"][0].startswith("A SKU cannot contain a line break (character 3).")
+    assert raised.value.error_dict["sku"][0].code == "sku_character"
+    Variant(pk=1, sku="LS\n1").clean()  # stored before the rule: only a changed SKU is checked (VariantForm)
