@@ -161,7 +161,7 @@ def channel_children(
         listings = listings.filter(channel=channel)
         variant_listings = variant_listings.filter(channel=channel)
         channel_images = channel_images.filter(channel=channel)
-        language = _language(channel, locale)
+        language = text_language(channel, locale)
         translations = translations.filter(Q(locale__iexact=language) | Q(locale__istartswith=f"{language}-"))
     return listings, variant_listings, channel_images, translations
 
@@ -201,7 +201,7 @@ def load_children(
     if not ids:
         return []
 
-    scope = (channel.pk, _language(channel, locale)) if channel is not None else None
+    scope = (channel.pk, text_language(channel, locale)) if channel is not None else None
 
     def channel_rows(index: int) -> Callable[[list[int]], QuerySet]:
         """Listings (0), variant listings (1), channel images (2) or translations (3) of the scope."""
@@ -250,7 +250,7 @@ def product_from_row(row: tuple) -> SimpleNamespace:
     return product
 
 
-def _language(channel: Channel, locale: str | None) -> str:
+def text_language(channel: Channel, locale: str | None) -> str:
     """The language whose texts a read for this channel and locale needs (de for de-CH)."""
     return (locale or channel.default_locale).split("-")[0].lower()
 

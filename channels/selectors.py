@@ -26,6 +26,7 @@ from channels.bulk import (
     channel_children,
     load_children,
     product_from_row,
+    text_language,
     variant_stock,
 )
 from channels.models import (
@@ -268,7 +269,7 @@ _TranslationRow = namedtuple("Row", TRANSLATION_FIELDS)  # noqa: PYI024
 
 def _lean_products_in_one_statement(skus: list[str], channel: Channel, locale: str | None) -> list[SimpleNamespace]:
     """The stand-ins `load_children(..., lean=True)` makes for the live products of these SKUs, in one statement."""
-    language = (locale or channel.default_locale).split("-")[0].lower()  # as the loader chooses texts
+    language = text_language(channel, locale)  # the loader's rule
     with connection.cursor() as cursor:
         cursor.execute(_LEAN_PRODUCTS_SQL, {"skus": skus, "channel": channel.pk, "language": language})
         rows = cursor.fetchall()

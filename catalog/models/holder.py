@@ -29,7 +29,8 @@ class HeldUniqueMixin:
     held_label: str  # how messages name the field: "Slug", "SKU"
 
     def value_holder(self, value: str) -> Holder | None:
-        raise NotImplementedError
+        """Who holds `value`, by the model's own rule (Product: slug_holder; Variant: sku_holders)."""
+        raise NotImplementedError(f"{type(self).__name__} must say who holds its {self.held_field}")
 
     def validate_unique(self, exclude=None):
         exclude = set(exclude or ())

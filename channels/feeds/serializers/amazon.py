@@ -18,6 +18,7 @@ from channels.feeds.serializers.base import (
     option_text,
     plain_text,
     sale_applies,
+    sku_too_long,
 )
 from channels.feeds.sku_sets import SKU_FILE, SortedSkuFile, leaving, read_skus
 from channels.feeds.writer import DocumentSet
@@ -218,9 +219,7 @@ class AmazonJsonSerializer:
 
     def item_issues(self, variant: ResolvedVariant) -> list[Issue]:
         """What keeps a variant out of this format although the channel's rules pass it."""
-        if len(variant.sku) > SKU_MAX:
-            return [Issue("error", "sku", SKU_TOO_LONG, variant.sku)]
-        return []
+        return sku_too_long(variant, SKU_MAX, SKU_TOO_LONG)
 
     def write_documents(self, documents: DocumentSet, items: Iterable[FeedItem], context: FeedContext) -> int:
         limit = max(1, min(context.max_messages or MAX_MESSAGES, MAX_MESSAGES))

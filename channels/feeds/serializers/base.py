@@ -13,6 +13,7 @@ from typing import Any, BinaryIO, Protocol
 
 from catalog.money import format_amount
 from channels.resolved import ResolvedProduct, ResolvedVariant
+from channels.rules import Issue
 
 
 @dataclass(slots=True)
@@ -69,6 +70,34 @@ def option_text(variant: ResolvedVariant, fixed: Any, fallback: Any, code: str) 
         if value is None or value == "":
             value = fallback
     return "" if value is None or value == "" else str(value)
+
+
+def sku_too_long(variant: ResolvedVariant, limit: int, reason: str) -> list[Issue]:
+    """A marketplace's limit on its item id (the SKU): a longer one is left out and reported, never cut, since
+    a cut id would no longer be the SKU (orders and reports come back with it) and could be another item's."""
+    return [Issue("error", "sku", reason, variant.sku)] if len(variant.sku) > limit else []
+
+
+class LineBlocks:
+    """Lines written to a feed's sink in blocks: each line followed by `end`, one encode and one write per
+    BLOCK_LINES lines (a write per line went through the gzip copy each time)."""
+
+    BLOCK_LINES = 512
+
+    def __init__(self, sink: BinaryIO, end: str):
+        self._sink = sink
+        self._end = end
+        self._lines: list[str] = []
+
+    def add(self, line: str) -> None:
+        self._lines.append(line)
+        if len(self._lines) >= self.BLOCK_LINES:
+            self.flush()
+
+    def flush(self) -> None:
+        if self._lines:
+            self._sink.write((self._end.join(self._lines) + self._end).encode())
+            self._lines.clear()
 
 
 class PerProduct:

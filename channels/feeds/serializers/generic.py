@@ -5,7 +5,15 @@ from collections.abc import Iterable
 from typing import BinaryIO
 
 from catalog.money import format_optional_amount
-from channels.feeds.serializers.base import FeedContext, FeedItem, PerProduct, clean_text, csv_cell, plain_text
+from channels.feeds.serializers.base import (
+    FeedContext,
+    FeedItem,
+    LineBlocks,
+    PerProduct,
+    clean_text,
+    csv_cell,
+    plain_text,
+)
 
 
 def _moment(value) -> str | None:
@@ -118,7 +126,7 @@ class GenericCsvSerializer:
     def write(self, sink: BinaryIO, items: Iterable[FeedItem], context: FeedContext) -> int:
         sink.write((",".join(map(csv_cell, CSV_COLUMNS)) + "\r\n").encode())
         count = 0
-        lines: list[str] = []
+        blocks = LineBlocks(sink, end="\r\n")
         shared = PerProduct(product_csv_row)
         id_position = CSV_POSITIONS["id"]
         for item in items:
@@ -128,13 +136,9 @@ class GenericCsvSerializer:
                 position = CSV_POSITIONS.get(name)
                 if position is not None:
                     row[position] = csv_cell(_cell(value))
-            lines.append(",".join(row))
+            blocks.add(",".join(row))
             count += 1
-            if len(lines) >= 512:
-                sink.write(("\r\n".join(lines) + "\r\n").encode())
-                lines.clear()
-        if lines:
-            sink.write(("\r\n".join(lines) + "\r\n").encode())
+        blocks.flush()
         return count
 
 
@@ -155,15 +159,11 @@ class JsonLinesSerializer:
 
     def write(self, sink: BinaryIO, items: Iterable[FeedItem], context: FeedContext) -> int:
         count = 0
-        lines: list[str] = []
+        blocks = LineBlocks(sink, end="\n")
         shared = PerProduct(product_json_part)
         for item in items:
             sku = _JSON.encode(item.variant.sku)
-            lines.append(f'{{"id": {sku}, "sku": {sku}{shared(item)}{_JSON.encode(variant_record(item))[1:]}')
+            blocks.add(f'{{"id": {sku}, "sku": {sku}{shared(item)}{_JSON.encode(variant_record(item))[1:]}')
             count += 1
-            if len(lines) >= 512:
-                sink.write(("\n".join(lines) + "\n").encode())
-                lines.clear()
-        if lines:
-            sink.write(("\n".join(lines) + "\n").encode())
+        blocks.flush()
         return count

@@ -7,6 +7,7 @@ from typing import BinaryIO
 from channels.feeds.serializers.base import (
     FeedContext,
     FeedItem,
+    LineBlocks,
     PerProduct,
     clean_text,
     iso_minute,
@@ -17,6 +18,7 @@ from channels.feeds.serializers.base import (
     plain_text,
     sale_applies,
     sale_interval,
+    sku_too_long,
     truncate,
     url_list_item,
     weight,
@@ -136,11 +138,8 @@ def _escape(text: str) -> str:
 
 
 def id_issues(variant: ResolvedVariant) -> list[Issue]:
-    """What keeps a variant out of Google's formats although the channel's rules pass it: a cut id would no
-    longer be the SKU (orders and reports come back with it) and could be another item's."""
-    if len(variant.sku) > ID_MAX:
-        return [Issue("error", "sku", ID_TOO_LONG, variant.sku)]
-    return []
+    """What keeps a variant out of Google's formats although the channel's rules pass it."""
+    return sku_too_long(variant, ID_MAX, ID_TOO_LONG)
 
 
 class GoogleXmlSerializer:
@@ -166,18 +165,15 @@ class GoogleXmlSerializer:
         sink.write(
             f"<?xml version='1.0' encoding='utf-8'?>\n<rss xmlns:g=\"{G_NS}\" version=\"2.0\"><channel>{head}".encode()
         )
-        lines: list[str] = []
+        blocks = LineBlocks(sink, end="")
         shared = PerProduct(_product_elements)
         now = context.built_at
         for item in items:
             product_elements, sources = shared(item)
-            lines.append(f"<item>{product_elements}{_elements(variant_fields(item, now, sources))}</item>")
+            blocks.add(f"<item>{product_elements}{_elements(variant_fields(item, now, sources))}</item>")
             count += 1
-            if len(lines) >= 512:
-                sink.write("".join(lines).encode())
-                lines.clear()
-        lines.append("</channel></rss>\n")
-        sink.write("".join(lines).encode())
+        blocks.add("</channel></rss>\n")
+        blocks.flush()
         return count
 
 
@@ -209,7 +205,7 @@ class GoogleTsvSerializer:
     def write(self, sink: BinaryIO, items: Iterable[FeedItem], context: FeedContext) -> int:
         count = 0
         sink.write(("\t".join(COLUMNS) + "\n").encode())
-        lines: list[str] = []
+        blocks = LineBlocks(sink, end="\n")
         shared = PerProduct(_tsv_template)
         now = context.built_at
         for item in items:
@@ -217,13 +213,9 @@ class GoogleTsvSerializer:
             row = template.copy()
             for name, value in variant_fields(item, now, sources).items():
                 row[TSV_POSITIONS[name]] = one_line(value) if value else ""
-            lines.append("\t".join(row))
+            blocks.add("\t".join(row))
             count += 1
-            if len(lines) >= 512:
-                sink.write(("\n".join(lines) + "\n").encode())
-                lines.clear()
-        if lines:
-            sink.write(("\n".join(lines) + "\n").encode())
+        blocks.flush()
         return count
 
 

@@ -6,6 +6,7 @@ from typing import BinaryIO
 from channels.feeds.serializers.base import (
     FeedContext,
     FeedItem,
+    LineBlocks,
     PerProduct,
     clean_text,
     csv_cell,
@@ -141,18 +142,14 @@ class MetaCsvSerializer:
     def write(self, sink: BinaryIO, items: Iterable[FeedItem], context: FeedContext) -> int:
         sink.write((",".join(map(csv_cell, COLUMNS)) + "\r\n").encode())
         count = 0
-        lines: list[str] = []
+        blocks = LineBlocks(sink, end="\r\n")
         shared = PerProduct(product_row)
         for item in items:
             template, sources = shared(item)
             row = template.copy()
             for name, value in variant_values(item, context, sources).items():
                 row[POSITIONS[name]] = csv_cell(value)
-            lines.append(",".join(row))
+            blocks.add(",".join(row))
             count += 1
-            if len(lines) >= 512:
-                sink.write(("\r\n".join(lines) + "\r\n").encode())
-                lines.clear()
-        if lines:
-            sink.write(("\r\n".join(lines) + "\r\n").encode())
+        blocks.flush()
         return count
