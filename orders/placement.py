@@ -44,7 +44,7 @@ from orders.models import (
     StockAllocation,
 )
 from orders.models.order import new_order_id
-from orders.stock import Allocation, allocate_from_locked, stock_add_reserved, stock_allocate, units_per_level
+from orders.stock import Allocation, allocate_from_locked, stock_reserve, units_per_level
 
 # Ids are random (about 10¹³ values); a collision fails the transaction and the order is written again.
 ORDER_ID_ATTEMPTS = 5
@@ -101,8 +101,7 @@ def _write_order(channel: Channel, plan: Plan, rows: OrderRows, claim: Claim | N
             catalog_changed_at_commit()  # not now: the rows are still locked (a shared cache is a network call)
         else:
             order, lines = _write_rows(channel, plan.priced.cart, rows, claim)
-            allocations = stock_allocate(plan.demands)  # raises OutOfStock: the whole transaction rolls back
-            stock_add_reserved(allocations)
+            allocations = stock_reserve(plan.demands)  # raises OutOfStock: the whole transaction rolls back
             records = _allocation_records(lines, allocations)
             insert(
                 [StockAllocation(line_id=line, stock_level_id=level, quantity=units) for line, level, units in records]
