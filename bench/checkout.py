@@ -116,7 +116,7 @@ def setup(sku_count: int) -> dict:
 
     call_command("migrate", verbosity=0)
     # Factories number from 0 in each process; start elsewhere so a second run in the same database works.
-    offset = secrets.randbelow(800_000) + 100_000
+    offset = secrets.randbelow(10**9) + 100_000
     for factory_class in (
         factories.BrandFactory,
         factories.ProductFactory,

@@ -38,6 +38,7 @@ from channels.models import (
 from channels.resolved import ResolvedProduct, ResolvedVariant
 from channels.resolver import STOCK_ANNOTATION, resolve_many
 from hub.prefetch import cache_related
+from hub.prepared import prepared_cursor
 from hub.statements import Texts, json_loads, rows_for
 
 _ITERATOR_CHUNK = 2000
@@ -270,7 +271,7 @@ _TranslationRow = namedtuple("Row", TRANSLATION_FIELDS)  # noqa: PYI024
 def _lean_products_in_one_statement(skus: list[str], channel: Channel, locale: str | None) -> list[SimpleNamespace]:
     """The stand-ins `load_children(..., lean=True)` makes for the live products of these SKUs, in one statement."""
     language = text_language(channel, locale)  # the loader's rule
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(_LEAN_PRODUCTS_SQL, {"skus": skus, "channel": channel.pk, "language": language})
         rows = cursor.fetchall()
     return [_lean_product(row) for row in rows]

@@ -17,7 +17,8 @@ from datetime import datetime
 from typing import Any
 
 import orjson
-from django.db import connection
+
+from hub.prepared import prepared_cursor
 
 # Closes the cart and writes the order with everything that hangs off it. Each part reads the row(s) of the part
 # before it, so nothing is written unless the cart was still open (the UPDATE also locks the cart row until
@@ -182,7 +183,7 @@ def place_order_rows(
         "variants": sorted(variant_ids),
         "now": now,
     }
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(_PLACE_ORDER_SQL if claim_pk is None else _PLACE_ORDER_WITH_KEY_SQL, params)
         rows = cursor.fetchall()
     order_pk = next((row[1] for row in rows if row[0] == "order"), None)
@@ -205,7 +206,7 @@ def reserve_and_record(units_per_level: Mapping[int, int], records: list[tuple[i
         "record_levels": [level_pk for _, level_pk, _ in records],
         "record_units": [units for _, _, units in records],
     }
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(_RESERVE_SQL, params)
 
 
@@ -215,7 +216,7 @@ def mark_captured_and_paid(
     """Mark the payments captured and the order paid (with its history and outbox events) in one statement;
     False when the order was no longer placed (the payments are marked all the same)."""
     params = {"order": order_pk, "payments": payment_pks, "message": message, "event": _json(event), "now": now}
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(_CAPTURED_SQL, params)
         return cursor.rowcount == 1
 

@@ -107,9 +107,15 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # of rows (imports, the benchmarks' catalog set-up) took a third longer, and a prepared statement may keep
     # a generic plan made while a table was small. Needs a pooler that keeps prepared statements (PgBouncer
     # 1.21 or newer in transaction mode).
+    # The checkout's hand-written statements are prepared in any case (hub/prepared.py) unless DB_PREPARED_STATEMENTS=0.
+    DB_PREPARED_STATEMENTS = env_bool("DB_PREPARED_STATEMENTS", True)
     if env_bool("DB_SERVER_SIDE_BINDING", False):
         DATABASES["default"]["OPTIONS"]["server_side_binding"] = True
         DATABASES["default"]["OPTIONS"]["prepare_threshold"] = env_int("DB_PREPARE_THRESHOLD", 5) or None
+    elif DB_PREPARED_STATEMENTS:
+        # psycopg prepares nothing on a connection whose prepare_threshold is None (Django's default). Django's own
+        # cursors bind on the client side, which never prepares, so this lets only prepared_cursor()'s statements be.
+        DATABASES["default"]["OPTIONS"]["prepare_threshold"] = 5
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache (and rate-limit counters): local memory unless REDIS_URL is set.

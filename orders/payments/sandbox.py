@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.db import connection
 from django.utils import timezone
 
+from hub.prepared import prepared_cursor
 from orders.models import SandboxTransaction
 from orders.payments.base import GatewayResult
 from orders.payments.cards import CardDetails
@@ -93,6 +94,6 @@ def _execute(sql: str, params: list) -> int:
     cancellation) it is simply part of it.
     """
     no_flush = connection.vendor == "postgresql" and not connection.in_atomic_block
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(sql.format(no_flush=_NO_FLUSH[sql] if no_flush else ""), params)
         return cursor.rowcount

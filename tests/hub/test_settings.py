@@ -83,16 +83,18 @@ def test_postgresql_connections_run_without_jit():
 @pytest.mark.parametrize(
     ("environment", "expected"),
     [
-        ({}, "None None"),
-        ({"DB_SERVER_SIDE_BINDING": "1"}, "True 5"),
-        ({"DB_SERVER_SIDE_BINDING": "1", "DB_PREPARE_THRESHOLD": "0"}, "True None"),
+        # Django's cursors bind on the client and never prepare: a threshold alone prepares only hub/prepared.py's.
+        ({}, "None 5 True"),
+        ({"DB_PREPARED_STATEMENTS": "0"}, "None None False"),
+        ({"DB_SERVER_SIDE_BINDING": "1"}, "True 5 True"),
+        ({"DB_SERVER_SIDE_BINDING": "1", "DB_PREPARE_THRESHOLD": "0"}, "True None True"),
     ],
 )
-def test_server_side_binding_and_prepared_statements_are_opt_in(environment, expected):
+def test_server_side_binding_is_opt_in_and_the_checkout_s_statements_are_prepared(environment, expected):
     result = run_settings_probe(
         {"DATABASE_URL": "postgres://postgres@127.0.0.1:5432/hub", **environment},
         "s.DATABASES['default']['OPTIONS'].get('server_side_binding'),"
-        " s.DATABASES['default']['OPTIONS'].get('prepare_threshold')",
+        " s.DATABASES['default']['OPTIONS'].get('prepare_threshold'), s.DB_PREPARED_STATEMENTS",
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == expected

@@ -1,0 +1,72 @@
+"""`prepared_cursor()`: Django's cursor, but on PostgreSQL its statements are prepared (parsed and planned once).
+
+For the hot hand-written statements whose text never changes (the checkout's order, reservation and capture
+statements, its pricing read, the test gateway's ledger): PostgreSQL spends much of their CPU parsing and
+planning the text again on every call, a many-part statement most of all. Prepared, a connection plans each
+once and then reuses the plan, as PL/pgSQL does for the statements of a function.
+
+Only these statements are prepared, not every query as `DB_SERVER_SIDE_BINDING` does: bulk inserts of thousands
+of rows are slower with server-side binding, and a list page's statements vary with its filters. Behind a pooler
+that does not keep prepared statements (PgBouncer before 1.21 in transaction mode), set
+`DB_PREPARED_STATEMENTS=0`; then these run as every other statement does.
+"""
+
+import contextlib
+from collections.abc import Iterator
+
+from django.conf import settings
+from django.db import connection
+
+try:  # psycopg 3 only; with psycopg2 (or on SQLite) nothing is prepared
+    from django.db.backends.postgresql.base import ServerBindingCursor
+except ImportError:  # pragma: no cover
+    ServerBindingCursor = None
+
+
+if ServerBindingCursor is not None:
+
+    class PreparingCursor(ServerBindingCursor):
+        """psycopg's server-side binding cursor, preparing every statement at its first run.
+
+        psycopg keeps the prepared statements per connection (up to its `prepared_max`, least recently used
+        first out) and keys them by the text and the parameters' types, so a statement is prepared once."""
+
+        def execute(self, query, params=None, *, prepare=None, binary=None):
+            return super().execute(query, params, prepare=True, binary=binary)
+
+
+def prepares_statements() -> bool:
+    """On PostgreSQL with psycopg 3, unless turned off: `DB_PREPARED_STATEMENTS=0`, or `DB_PREPARE_THRESHOLD=0`
+    with server-side binding (a connection whose `prepare_threshold` is None prepares nothing, and a server-side
+    binding cursor that does not prepare measured slower than Django's own)."""
+    return (
+        ServerBindingCursor is not None
+        and connection.vendor == "postgresql"
+        and getattr(settings, "DB_PREPARED_STATEMENTS", True)
+        and connection.settings_dict["OPTIONS"].get("prepare_threshold") is not None
+    )
+
+
+@contextlib.contextmanager
+def prepared_cursor() -> Iterator:
+    """`connection.cursor()`, whose statements are prepared on PostgreSQL (see the module's docstring).
+
+    Django makes the cursor as it makes every other: health check, time zone, thread check, execute wrappers and
+    error translation all apply. Only the class of the driver's cursor differs, chosen through the driver
+    connection's `cursor_factory` for this one cursor. While queries are logged (DEBUG, CaptureQueriesContext)
+    nothing is prepared, as with `hub.statements`: Django logs a prepared statement's SQL as None."""
+    if connection.queries_logged or not prepares_statements():
+        with connection.cursor() as cursor:
+            yield cursor
+        return
+    connection.close_if_health_check_failed()
+    connection.ensure_connection()
+    driver = connection.connection
+    usual = driver.cursor_factory
+    driver.cursor_factory = PreparingCursor
+    try:
+        cursor = connection.cursor()
+    finally:
+        driver.cursor_factory = usual
+    with cursor:
+        yield cursor

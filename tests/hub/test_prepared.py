@@ -1,0 +1,64 @@
+"""`prepared_cursor()` (hub/prepared.py): on PostgreSQL the checkout's statements are prepared once per connection,
+as PostgreSQL itself reports (pg_prepared_statements); everywhere it is Django's cursor in every other respect."""
+
+import pytest
+from django.db import OperationalError, ProgrammingError, connection, transaction
+from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
+
+from hub.prepared import prepared_cursor
+
+on_postgresql = pytest.mark.skipif(connection.vendor != "postgresql", reason="only PostgreSQL prepares them")
+STATEMENT = "SELECT CAST(%s AS integer) + 1 AS hub_prepared_probe"
+
+
+def prepared_texts() -> list[str]:
+    """The statements this connection has prepared, as PostgreSQL lists them."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        return [text for (text,) in cursor.fetchall()]
+
+
+def probes() -> list[str]:
+    return [text for text in prepared_texts() if "hub_prepared_probe" in text]
+
+
+@pytest.mark.django_db
+def test_while_queries_are_logged_they_are_seen_and_not_prepared():
+    with CaptureQueriesContext(connection) as queries, prepared_cursor() as cursor:
+        cursor.execute(STATEMENT, [41])
+        assert cursor.fetchone() == (42,)
+
+    assert ["hub_prepared_probe" in query["sql"] for query in queries.captured_queries] == [True]
+    if connection.vendor == "postgresql":
+        assert probes() == []
+
+
+@pytest.mark.django_db
+def test_errors_come_as_django_s_own():
+    # Django's error translation applies: the driver's error arrives as django.db's class, not psycopg's.
+    with pytest.raises(ProgrammingError if connection.vendor == "postgresql" else OperationalError):
+        with transaction.atomic(), prepared_cursor() as cursor:
+            cursor.execute("SELECT * FROM hub_no_such_table WHERE id = %s", [1])
+
+
+@on_postgresql
+@pytest.mark.django_db
+def test_a_statement_is_prepared_once_per_connection():
+    for value in (1, 2, 3):
+        with prepared_cursor() as cursor:
+            cursor.execute(STATEMENT, [value])
+            assert cursor.fetchone() == (value + 1,)
+
+    assert probes() == ["SELECT CAST($1 AS integer) + 1 AS hub_prepared_probe"]
+
+
+@on_postgresql
+@pytest.mark.django_db
+@override_settings(DB_PREPARED_STATEMENTS=False)
+def test_the_setting_turns_preparing_off():
+    with prepared_cursor() as cursor:
+        cursor.execute(STATEMENT, [1])
+        assert cursor.fetchone() == (2,)
+
+    assert probes() == []
