@@ -11,7 +11,7 @@ from wagtail.admin.panels import InlinePanel
 from catalog.exceptions import HeldValueTakenError
 from catalog.models import Category, ProductType, StockLevel, Variant, sku_holders, slug_holder
 from catalog.services import category_insert, category_move
-from catalog.validators import validate_sku
+from catalog.validators import SKU_MAX_LENGTH, validate_sku
 
 
 class IndentedCategoryMultipleChoiceField(forms.ModelMultipleChoiceField):
@@ -243,7 +243,7 @@ def _is_child_of(node: Category, parent: Category | None) -> bool:
 class StockLevelForm(WagtailAdminModelForm):
     """Stock of one variant at one location; the variant is given by SKU, fixed once the row exists."""
 
-    sku = forms.CharField(label="SKU", max_length=64)
+    sku = forms.CharField(label="SKU", max_length=SKU_MAX_LENGTH)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

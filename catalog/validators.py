@@ -5,6 +5,8 @@ import unicodedata
 from django.core.exceptions import ValidationError
 
 GTIN_LENGTHS = (8, 12, 13, 14)
+# The longest SKU the hub keeps: every column, form and schema that holds one takes its length from here.
+SKU_MAX_LENGTH = 64
 
 
 def gtin_check_digit(body: str) -> int:

@@ -15,6 +15,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 from pydantic.alias_generators import to_camel
 
 from catalog.money import is_currency
+from catalog.validators import SKU_MAX_LENGTH
 from hub.api_errors import ErrorItem
 from orders.addresses import is_email, normalise_country
 
@@ -109,7 +110,7 @@ CardNumber = Annotated[SecretStr, BeforeValidator(_card_number)]
 Cvv = Annotated[SecretStr, BeforeValidator(_cvv)]
 Quantity = Annotated[StrictInt, Field(ge=1, le=MAX_QUANTITY)]
 LineItemId = Annotated[StrictInt, Field(ge=1)]
-PublicId = Annotated[str, Field(min_length=1, max_length=64)]
+PublicId = Annotated[str, Field(min_length=1, max_length=SKU_MAX_LENGTH)]
 
 
 # ---- addresses ---------------------------------------------------------------------------------------
@@ -161,7 +162,7 @@ class CartCreateIn(CamelSchema):
 
 
 class LineAddIn(CamelSchema):
-    sku: str = Field(min_length=1, max_length=64)
+    sku: str = Field(min_length=1, max_length=SKU_MAX_LENGTH)
     quantity: Quantity
     ship_to_id: PublicId | None = None
 

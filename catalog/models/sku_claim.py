@@ -2,6 +2,8 @@
 
 from django.db import models
 
+from catalog.validators import SKU_MAX_LENGTH
+
 
 class SkuClaimQuerySet(models.QuerySet):
     def sync(self, product_id: int, *, held: set[str], drafted: set[str]) -> None:
@@ -34,7 +36,7 @@ class SkuClaimQuerySet(models.QuerySet):
 class SkuClaim(models.Model):
     """One SKU reserved for one product, so that two drafts cannot both take it and then collide at publish."""
 
-    sku = models.CharField("SKU", max_length=64, unique=True)
+    sku = models.CharField("SKU", max_length=SKU_MAX_LENGTH, unique=True)
     product = models.ForeignKey("catalog.Product", on_delete=models.CASCADE, related_name="sku_claims")
 
     objects = SkuClaimQuerySet.as_manager()

@@ -9,7 +9,7 @@ from catalog.fields import AttributeValuesField
 from catalog.models.holder import HeldUniqueMixin, Holder
 from catalog.models.sku_claim import SkuClaim
 from catalog.money import validate_amount_for_currency, validate_currency_code
-from catalog.validators import validate_gtin, validate_sku
+from catalog.validators import SKU_MAX_LENGTH, validate_gtin, validate_sku
 
 
 class Variant(HeldUniqueMixin, Orderable):
@@ -25,7 +25,7 @@ class Variant(HeldUniqueMixin, Orderable):
     # validate_sku applies to new variants (clean) and changed SKUs (VariantForm.clean_sku), not on the field: a
     # SKU stored before the rule must not block every later edit of its product (renaming it would break its
     # identity at the marketplaces and in past orders).
-    sku = models.CharField("SKU", max_length=64, unique=True)
+    sku = models.CharField("SKU", max_length=SKU_MAX_LENGTH, unique=True)
     gtin = models.CharField(
         "GTIN", max_length=14, blank=True, validators=[validate_gtin], help_text="EAN/UPC: 8, 12, 13 or 14 digits."
     )

@@ -12,6 +12,7 @@ from ninja import Field, Query, Router, Schema
 from wagtail.search.backends import get_search_backend
 
 from catalog.models import Brand, Category, Product
+from catalog.validators import SKU_MAX_LENGTH
 from channels.api.cache import cached_read
 from channels.api.http import bad_request, json_read, not_found, query_params, request_locale
 from channels.api.preview import PRODUCT_CONTENT_TYPE, preview_object, preview_token_identifier
@@ -291,7 +292,8 @@ def get_product_by_slug(
 def get_variant(request: HttpRequest, sku: str, image: list[str] = ImageParam, locale: str | None = None):
     locale = request_locale(request, locale)
     specs = image_specs(request)
-    found = resolve_variant_by_sku(request.channel, sku[:64], locale)
+    # A SKU longer than any the hub keeps is no variant's (cut to the limit, it could be another's).
+    found = resolve_variant_by_sku(request.channel, sku, locale) if len(sku) <= SKU_MAX_LENGTH else None
     if found is None or not found[0].visible or not found[1].published:
         raise not_found("No such variant on this channel.")
     product, variant = found

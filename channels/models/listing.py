@@ -16,6 +16,7 @@ from wagtail.models import Orderable
 
 from catalog.fields import AttributeValuesField
 from catalog.money import validate_amount_for_currency, validate_currency_code
+from catalog.validators import SKU_MAX_LENGTH
 from channels.attributes import clean_channel_attributes
 
 DESCRIPTION_FEATURES = ["bold", "italic", "h3", "h4", "ol", "ul", "link"]
@@ -110,7 +111,7 @@ class VariantListing(models.Model):
 
     product = ParentalKey("catalog.Product", on_delete=models.CASCADE, related_name="variant_listings")
     channel = models.ForeignKey("channels.Channel", on_delete=models.CASCADE, related_name="variant_listings")
-    sku = models.CharField("SKU", max_length=64, help_text="The SKU of one of this product's variants.")
+    sku = models.CharField("SKU", max_length=SKU_MAX_LENGTH, help_text="The SKU of one of this product's variants.")
     published = models.BooleanField("sold on this channel", default=True)
     currency = models.CharField(
         max_length=3, blank=True, validators=[validate_currency_code], help_text="Empty: the channel's currency."

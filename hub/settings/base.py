@@ -160,9 +160,9 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 FEEDS_ROOT = Path(env_str("FEEDS_ROOT", str(VAR_DIR / "feeds")))
 FEEDS_BASE_URL = env_str("FEEDS_BASE_URL")
 # Products read, resolved and written per step of a feed build: memory stays flat whatever the catalog.
-FEEDS_CHUNK_SIZE = env_int("FEEDS_CHUNK_SIZE", 500)
+FEEDS_CHUNK_SIZE = env_int("FEEDS_CHUNK_SIZE", 500, low=1)
 # zlib level of the gzip copy served to clients that accept it (1: fastest, as nginx's default; 9: smallest).
-FEEDS_GZIP_LEVEL = env_int("FEEDS_GZIP_LEVEL", 1)
+FEEDS_GZIP_LEVEL = env_int("FEEDS_GZIP_LEVEL", 1, low=0, high=9)
 # Amazon takes at most 25,000 messages per JSON_LISTINGS_FEED document; a larger feed is a set of documents.
 FEEDS_AMAZON_MAX_MESSAGES = 25_000
 STORAGES = {

@@ -2,6 +2,8 @@ import secrets
 
 from django.db import models
 
+from catalog.validators import SKU_MAX_LENGTH
+
 
 def new_public_id() -> str:
     """24 hex characters, like the ids channels already send (`5f1b4158bb24210008b9a3f0`); random, so
@@ -62,7 +64,7 @@ class CartLine(models.Model):
     cart = models.ForeignKey(Cart, on_delete=models.CASCADE, related_name="lines")
     line_item_id = models.PositiveIntegerField()
     variant = models.ForeignKey("catalog.Variant", on_delete=models.CASCADE, related_name="+")
-    sku = models.CharField(max_length=64)
+    sku = models.CharField(max_length=SKU_MAX_LENGTH)
     quantity = models.PositiveIntegerField()
     ship_to = models.ForeignKey(CartShipTo, null=True, blank=True, on_delete=models.SET_NULL, related_name="lines")
 

@@ -5,6 +5,8 @@ import secrets
 from django.conf import settings
 from django.db import models
 
+from catalog.validators import SKU_MAX_LENGTH
+
 
 def new_order_id() -> str:
     """`NNNN-NNNN-NNNNN`, drawn at random (about 10¹³ values), so the next id cannot be guessed."""
@@ -95,7 +97,7 @@ class OrderLine(models.Model):
     line_item_id = models.PositiveIntegerField()
     ship_to = models.ForeignKey(OrderShipTo, null=True, on_delete=models.SET_NULL, related_name="lines")
     variant = models.ForeignKey("catalog.Variant", null=True, on_delete=models.SET_NULL, related_name="+")
-    sku = models.CharField(max_length=64)
+    sku = models.CharField(max_length=SKU_MAX_LENGTH)
     title = models.CharField(max_length=255)
     options = models.JSONField(default=dict, blank=True)
     quantity = models.PositiveIntegerField()

@@ -7,6 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from catalog.models import Product, Variant
+from catalog.validators import SKU_MAX_LENGTH
 from channels.models import ProductListing, VariantListing
 from hub.models import ProductTombstone
 from hub.services import tombstones_record
@@ -87,6 +88,17 @@ def test_variant_by_a_sku_with_a_slash_space_and_ampersand(api, channel):
         assert response.status_code == 200, path
         assert response.json()["variant"]["sku"] == "BOX 2/B&W"
     assert api.get("/api/v1/variants/BOX%202%2FB").status_code == 404
+
+
+def test_a_sku_longer_than_the_longest_kept_is_no_variant_s(api, channel):
+    longest = "L" * SKU_MAX_LENGTH
+    product = listed_product(channel)
+    Variant.objects.filter(product=product).update(sku=longest)
+    VariantListing.objects.filter(product=product).update(sku=longest)
+
+    assert api.get(f"/api/v1/variants/{longest}").json()["variant"]["sku"] == longest
+    # Cut to the limit, it would be the variant above: it must not answer for it.
+    assert api.get(f"/api/v1/variants/{longest}X").status_code == 404
 
 
 def test_variant_not_sold_on_the_channel_is_404(api, channel):

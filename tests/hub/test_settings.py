@@ -98,3 +98,25 @@ def test_server_side_binding_is_opt_in_and_the_checkout_s_statements_are_prepare
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == expected
+
+
+@pytest.mark.parametrize(
+    ("environment", "message"),
+    [
+        ({"FEEDS_GZIP_LEVEL": "10"}, "FEEDS_GZIP_LEVEL must be from 0 to 9, got 10"),
+        ({"FEEDS_GZIP_LEVEL": "-1"}, "FEEDS_GZIP_LEVEL must be from 0 to 9, got -1"),
+        ({"FEEDS_CHUNK_SIZE": "0"}, "FEEDS_CHUNK_SIZE must be at least 1, got 0"),
+    ],
+)
+def test_a_number_out_of_range_is_refused_at_start_up(environment, message):
+    result = run_settings_probe(environment, "s.FEEDS_GZIP_LEVEL")
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+def test_numbers_in_range_are_taken():
+    result = run_settings_probe(
+        {"FEEDS_GZIP_LEVEL": "9", "FEEDS_CHUNK_SIZE": "1"}, "s.FEEDS_GZIP_LEVEL, s.FEEDS_CHUNK_SIZE"
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "9 1"
