@@ -42,10 +42,15 @@ def test_a_failing_build_leaves_the_previous_file_and_records_the_error(google, 
     with pytest.raises(RuntimeError, match="serializer bug"):
         build_feed(google, "google-xml")
 
-    failed = FeedBuild.objects.filter(channel=google, format="google-xml").order_by("-started_at").first()
-    assert failed.status == FeedBuild.Status.FAILED and "serializer bug" in failed.error
+    assert_failed_keeping_the_previous_file(google, "serializer bug", before)
+
+
+def assert_failed_keeping_the_previous_file(channel: Channel, error: str, before: bytes) -> None:
+    """The newest Google XML build failed with `error` recorded, and the served file is still `before`."""
+    failed = FeedBuild.objects.filter(channel=channel, format="google-xml").order_by("-started_at").first()
+    assert failed.status == FeedBuild.Status.FAILED and error in failed.error
     assert failed.finished_at is not None and failed.file_size is None
-    path = feed_path(google, GOOGLE_XML)
+    path = feed_path(channel, GOOGLE_XML)
     assert path.read_bytes() == before
     assert sorted(p.name for p in path.parent.iterdir()) == ["products.xml", "products.xml.gz"]  # no temp files
 
@@ -97,6 +102,8 @@ def queries_for(channel: Channel, chunk_size: int) -> tuple[int, int]:
 
 
 def test_queries_grow_with_chunks_not_with_items(google):
+    """Inside the test's transaction a build reads in turn on this connection, so every query is counted here;
+    test_read_ahead.py counts the thread's too."""
     bulk_catalog(google, products=100, variants=10)
     build_feed(google, "google-xml")  # makes the shared image's rendition once
     one_chunk, small_items = queries_for(google, chunk_size=2000)
