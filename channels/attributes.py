@@ -14,6 +14,13 @@ META_AGE_GROUPS = ("adult", "all ages", "teen", "kids", "toddler", "infant", "ne
 GENDERS = ("male", "female", "unisex")
 GOOGLE_SIZE_SYSTEMS = ("AU", "BR", "CN", "DE", "EU", "FR", "IT", "JP", "MEX", "UK", "US")
 
+# The longest SKU a marketplace takes as an item's id (the hub keeps up to 64). A longer one is refused there, and
+# cut it would be another SKU: the completeness rule and the feed serializers both leave such an item out.
+AMAZON_SKU_MAX = 40
+AMAZON_SKU_TOO_LONG = f"Amazon accepts seller SKUs of at most {AMAZON_SKU_MAX} characters; this SKU is longer."
+GOOGLE_ID_MAX = 50
+GOOGLE_ID_TOO_LONG = f"Google Merchant Center accepts ids of at most {GOOGLE_ID_MAX} characters; this SKU is longer."
+
 BOOLEAN = "boolean"  # a marker: the value is yes/no, stored as a bool
 FREE = None  # any text
 

@@ -44,6 +44,22 @@ class RequiredForEveryVariant(Rule):
 
 
 @dataclass(frozen=True)
+class SkuMaxLength(Rule):
+    """A marketplace that takes SKUs of at most `limit` characters as its item ids (each published variant)."""
+
+    limit: int
+    message: str
+    field: str = "sku"
+
+    def check(self, product):
+        return [
+            Issue("error", self.field, self.message, variant.sku)
+            for variant in product.variants
+            if variant.published and len(variant.sku) > self.limit
+        ]
+
+
+@dataclass(frozen=True)
 class MaxLength(Rule):
     field: str
     limit: int

@@ -23,6 +23,7 @@ from channels.rules.checks import (
     Required,
     RequiredForEveryVariant,
     SaleBelowPrice,
+    SkuMaxLength,
     google_min_image,
 )
 
@@ -40,6 +41,7 @@ RULE_SETS: Mapping[str, tuple[Rule, ...]] = {
     ),
     "google": (
         *COMMON,
+        SkuMaxLength(vocab.GOOGLE_ID_MAX, vocab.GOOGLE_ID_TOO_LONG),
         MaxLength("title", 150),
         Required("description"),
         MaxLength("description", 5000),
@@ -77,6 +79,7 @@ RULE_SETS: Mapping[str, tuple[Rule, ...]] = {
     ),
     "amazon": (
         *COMMON,
+        SkuMaxLength(vocab.AMAZON_SKU_MAX, vocab.AMAZON_SKU_TOO_LONG),
         # Amazon's limits come from its product type definitions (not in feeds.md); 200 is the common one.
         MaxLength("title", 200, "warning"),
         Required("channel_category", why=" Amazon needs a product type (e.g. SHIRT)."),

@@ -73,6 +73,16 @@ def set_variant(**values):
     return lambda product, channel: product.variants.update(**values)
 
 
+def set_sku(sku: str):
+    """The variant's SKU, and its listing's (a listing names its variant by SKU)."""
+
+    def change(product, channel):
+        product.variants.update(sku=sku)
+        VariantListing.objects.filter(product=product).update(sku=sku)
+
+    return change
+
+
 def set_price_row(**values):
     return lambda product, channel: VariantListing.objects.filter(product=product).update(**values)
 
@@ -153,6 +163,7 @@ CASES = {
             "error",
         ),
         ("invalid gtin", set_variant(gtin="4006381333932"), "gtin", "error"),
+        ("sku over merchant center's 50", set_sku("G" * 51), "sku", "error"),
         ("no gtin, no mpn", set_variant(gtin="", mpn=""), "gtin", "error"),
         ("condition not allowed", set_listing(attributes={"condition": "mint"}), "condition", "error"),
         ("age group not allowed", set_listing(attributes={"age_group": "teen"}), "age_group", "error"),
@@ -206,6 +217,7 @@ CASES = {
         ("no brand", no_brand, "brand", "error"),
         ("no gtin though brand and mpn", set_variant(gtin=""), "gtin", "error"),
         ("invalid gtin", set_variant(gtin="12345678"), "gtin", "error"),
+        ("sku over amazon's 40", set_sku("A" * 41), "sku", "error"),
         ("no image", no_image, "images", "error"),
         ("image under 500 px", main_image(400), "images", "error"),
         ("image under 1000 px", main_image(800), "images", "warning"),
@@ -317,6 +329,14 @@ def test_percent_counts_checks_not_issues():
     checks = len(rules_for("google"))
     assert [issue.field for issue in report.errors] == ["gtin"] * 3
     assert report.percent == 100 * (checks - 1) // checks  # one failed check, however many variants
+
+
+@pytest.mark.parametrize(("kind", "longest"), [("google", 50), ("amazon", 40)])
+def test_a_sku_of_the_marketplace_s_longest_length_passes(kind, longest):
+    product, channel = ready_product(kind)
+    set_sku("S" * longest)(product, channel)
+
+    assert check(type(product).objects.get(pk=product.pk), channel).errors == []
 
 
 def test_a_variant_not_sold_on_the_channel_is_not_checked():

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 
 import orjson
 
+from channels import attributes as vocab
 from channels.feeds.serializers.base import (
     FeedContext,
     FeedItem,
@@ -26,9 +27,10 @@ from channels.resolved import ResolvedVariant
 from channels.rules import Issue
 
 # A seller SKU is 1 to 40 characters at Amazon (Seller Central's inventory file definitions); the listings
-# feed schema says only minLength 1, and the hub allows 64, so a longer SKU is left out and reported.
-SKU_MAX = 40
-SKU_TOO_LONG = f"Amazon accepts seller SKUs of at most {SKU_MAX} characters; this SKU is longer."
+# feed schema says only minLength 1, and the hub allows 64, so a longer SKU is left out and reported. The
+# amazon kind's completeness rule says so too; this check holds for a channel of any kind publishing the format.
+SKU_MAX = vocab.AMAZON_SKU_MAX
+SKU_TOO_LONG = vocab.AMAZON_SKU_TOO_LONG
 MAX_MESSAGES = 25_000  # the schema's limit on messages per document (settings.FEEDS_AMAZON_MAX_MESSAGES may lower it)
 DEFAULT_PRODUCT_TYPE = "PRODUCT"
 OTHER_IMAGES_MAX = 8

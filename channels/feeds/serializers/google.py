@@ -4,6 +4,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import BinaryIO
 
+from channels import attributes as vocab
 from channels.feeds.serializers.base import (
     FeedContext,
     FeedItem,
@@ -28,8 +29,10 @@ from channels.rules import Issue
 
 G_NS = "http://base.google.com/ns/1.0"
 
-ID_MAX = 50  # a longer id is refused by Merchant Center: such an item is left out and reported, never cut
-ID_TOO_LONG = f"Google Merchant Center accepts ids of at most {ID_MAX} characters; this SKU is longer."
+# A longer id is refused by Merchant Center: such an item is left out and reported, never cut (the google kind's
+# completeness rule says so too; this check holds for a channel of any kind publishing the format).
+ID_MAX = vocab.GOOGLE_ID_MAX
+ID_TOO_LONG = vocab.GOOGLE_ID_TOO_LONG
 TITLE_MAX = 150
 DESCRIPTION_MAX = 5000
 BRAND_MAX = 70
