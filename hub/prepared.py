@@ -61,12 +61,20 @@ def prepared_cursor() -> Iterator:
         return
     connection.close_if_health_check_failed()
     connection.ensure_connection()
+    with preparing(connection):
+        cursor = connection.cursor()
+    with cursor:
+        yield cursor
+
+
+@contextlib.contextmanager
+def preparing(connection) -> Iterator[None]:
+    """The driver cursors made meanwhile on this (open) connection prepare their statements: its cursor factory
+    swapped for the time being, so that Django makes them as it makes every other (`create_cursor`)."""
     driver = connection.connection
     usual = driver.cursor_factory
     driver.cursor_factory = PreparingCursor
     try:
-        cursor = connection.cursor()
+        yield
     finally:
         driver.cursor_factory = usual
-    with cursor:
-        yield cursor

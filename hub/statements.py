@@ -39,6 +39,7 @@ from django.db.models.sql.compiler import SQLCompiler
 from django.db.transaction import TransactionManagementError
 
 from hub.lookups import ids_parameter, texts_parameter
+from hub.prepared import prepares_statements, preparing
 
 # Compiled statements kept per connection. The loader's and the checkout's keys are few; list pages have one
 # per filter combination, which callers can make up at will, so the least recently used go past this many.
@@ -82,7 +83,7 @@ class _Statement:
             params[position] = bound[index] if wrapper is None else wrapper(bound[index])
         return params
 
-    def fetch_rows(self, connection, values: tuple) -> list:
+    def fetch_rows(self, connection, values: tuple, *, prepare: bool = False) -> list:
         """The statement's rows, unconverted.
 
         Through the driver's own cursor when no one watches the queries: Django's cursor wrapper rewrites the
@@ -91,6 +92,7 @@ class _Statement:
         never changes. What Django checks before a query (health check, thread, broken transaction) and its
         error translation still run. With DEBUG, CaptureQueriesContext or an execute wrapper (the tests'
         query counts, the debug toolbar), Django's cursor runs it, so every query is seen as before.
+        `prepare`: on PostgreSQL the statement is prepared (`hub.prepared`), for the checkout's reads.
         """
         if connection.queries_logged or connection.execute_wrappers:
             with connection.cursor() as cursor:
@@ -102,7 +104,7 @@ class _Statement:
         connection.validate_thread_sharing()
         connection.validate_no_broken_transaction()
         with connection.wrap_database_errors:
-            cursor = _driver_cursor(connection)
+            cursor = _driver_cursor(connection, prepare)
             try:
                 cursor.execute(self.native_sql, params)
                 return cursor.fetchall()
@@ -116,13 +118,14 @@ class _Insert:
     fields: tuple  # the concrete fields written, in the statement's column order
 
 
-def rows_for(key: Hashable | None, build: Callable[..., QuerySet], *values: Any) -> list[tuple]:
+def rows_for(key: Hashable | None, build: Callable[..., QuerySet], *values: Any, prepare: bool = False) -> list[tuple]:
     """The rows of `build(*values)`, a `values_list()` queryset that is the same for every call with this
     key but for `values`; compiled on first use. A key of None compiles for this call only (for a query
-    whose build reads other data, which may change)."""
+    whose build reads other data, which may change). `prepare`: PostgreSQL plans the statement once per
+    connection (`hub.prepared`; for a few hot statements of plain parameters, such as the checkout's)."""
     connection = connections[DEFAULT_DB_ALIAS]
     statement = _prepared(connection, key, lambda *markers: _compile_select(build(*markers)), values)
-    rows = statement.fetch_rows(connection, values)
+    rows = statement.fetch_rows(connection, values, prepare=prepare)
     if not statement.converters:
         return rows
     return _converted(rows, statement.converters, connection)
@@ -222,10 +225,13 @@ def _prepared(connection, key: Hashable | None, compile_with: Callable[..., tupl
     return _keep(statements, key, statement) if key is not None else statement
 
 
-def _driver_cursor(connection):
+def _driver_cursor(connection, prepare: bool = False):
     """A cursor of the database driver itself, set up as Django sets up its own (PostgreSQL's time zone)."""
     if connection.vendor == "sqlite":
         return connection.connection.cursor()  # Django's SQLite cursor would rewrite the placeholders again
+    if prepare and prepares_statements():
+        with preparing(connection):
+            return connection.create_cursor()
     return connection.create_cursor()
 
 

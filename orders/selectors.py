@@ -51,7 +51,7 @@ def cart_get(channel: Channel, cart_id: str) -> Cart | None:
     cart costs one more query, to read the cart alone. The channel is the caller's already (the cart is
     filtered by it), so it is attached, not joined again.
     """
-    rows = rows_for(("orders.cart_lines",), _lines_with_cart, cart_id, channel.pk)
+    rows = rows_for(("orders.cart_lines",), _lines_with_cart, cart_id, channel.pk, prepare=True)
     line_width = len(_LINE_COLUMNS)  # then the cart's columns
     if rows:
         cart = instance_from(Cart, rows[0], line_width)
@@ -66,7 +66,7 @@ def cart_get(channel: Channel, cart_id: str) -> Cart | None:
         line.cart = cart  # one instance for all
         lines.append(line)
     ship_tos = []
-    for row in rows_for(("orders.cart_ship_tos",), _ship_tos_with_rates, cart.pk):
+    for row in rows_for(("orders.cart_ship_tos",), _ship_tos_with_rates, cart.pk, prepare=True):
         ship_to = instance_from(CartShipTo, row)
         ship_to.shipping_rate = instance_from(ShippingRate, row, len(_SHIP_TO_COLUMNS))
         ship_tos.append(ship_to)

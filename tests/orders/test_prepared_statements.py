@@ -18,6 +18,8 @@ def test_the_checkout_s_writes_and_pricing_read_are_prepared(api, ready_cart):
         "INSERT INTO orders_stockallocation",  # the reservation
         "UPDATE orders_orderpayment SET status = 'captured'",  # the capture
         "SELECT p.id, p.slug, p.live",  # the pricing read
+        'FROM "orders_cartline"',  # the cart's lines (a compiled read: hub/statements.py)
+        'FROM "orders_cartshipto"',  # its ship-tos
     ):
         assert sum(part in text for text in texts) == 1, part
     assert sum("INSERT INTO orders_sandboxtransaction" in text for text in texts) == 2  # authorize, capture
