@@ -163,6 +163,9 @@ FEEDS_BASE_URL = env_str("FEEDS_BASE_URL")
 FEEDS_CHUNK_SIZE = env_int("FEEDS_CHUNK_SIZE", 500, low=1)
 # zlib level of the gzip copy served to clients that accept it (1: fastest, as nginx's default; 9: smallest).
 FEEDS_GZIP_LEVEL = env_int("FEEDS_GZIP_LEVEL", 1, low=0, high=9)
+# Read a build's next chunk in a thread while it writes the current one (channels/feeds/pipeline.py, reads_ahead):
+# unset, on PostgreSQL only (on SQLite it measured slower).
+FEEDS_PREFETCH = env_bool("FEEDS_PREFETCH", None)
 # Amazon takes at most 25,000 messages per JSON_LISTINGS_FEED document; a larger feed is a set of documents.
 FEEDS_AMAZON_MAX_MESSAGES = 25_000
 STORAGES = {

@@ -120,3 +120,10 @@ def test_numbers_in_range_are_taken():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "9 1"
+
+
+@pytest.mark.parametrize(("value", "expected"), [(None, "None"), ("1", "True"), ("0", "False")])
+def test_feeds_read_ahead_is_automatic_unless_set(value, expected):
+    result = run_settings_probe({} if value is None else {"FEEDS_PREFETCH": value}, "s.FEEDS_PREFETCH")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == expected
