@@ -1,14 +1,14 @@
 """`prepared_cursor()`: Django's cursor, but on PostgreSQL its statements are prepared (parsed and planned once).
 
-For the hot hand-written statements whose text never changes (the checkout's order, reservation and capture
-statements, its pricing read, the test gateway's ledger): PostgreSQL spends much of their CPU parsing and
-planning the text again on every call, a many-part statement most of all. Prepared, a connection plans each
-once and then reuses the plan, as PL/pgSQL does for the statements of a function.
+For the hot statements whose text never changes (the checkout's order, reservation and capture statements,
+its pricing read, the test gateway's ledger, the cart's two compiled reads): PostgreSQL spends much of their
+CPU parsing and planning the text again on every call, a many-part statement most of all. Prepared, a
+connection plans each once and then reuses the plan, as PL/pgSQL does for the statements of a function.
 
 Only these statements are prepared, not every query as `DB_SERVER_SIDE_BINDING` does: bulk inserts of thousands
 of rows are slower with server-side binding, and a list page's statements vary with its filters. Behind a pooler
-that does not keep prepared statements (PgBouncer before 1.21 in transaction mode), set
-`DB_PREPARED_STATEMENTS=0`; then these run as every other statement does.
+that does not keep prepared statements (in transaction mode, PgBouncer before 1.22 or without
+`max_prepared_statements`), set `DB_PREPARED_STATEMENTS=0`; then these run as every other statement does.
 """
 
 import contextlib

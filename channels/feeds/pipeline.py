@@ -113,9 +113,12 @@ def iter_chunks(channel: Channel, *, chunk_size: int, at: datetime) -> Iterator[
         loaded = read_ahead(lambda: read_chunks(channel, chunk_size=chunk_size, at=at))
     else:
         loaded = read_chunks(channel, chunk_size=chunk_size, at=at)
-    for products in loaded:
-        yield resolve_many(products, channel, at=at)
-        batch_done()  # the previous chunk is written by now
+    try:
+        for products in loaded:
+            yield resolve_many(products, channel, at=at)
+            batch_done()  # the previous chunk is written by now
+    finally:
+        loaded.close()  # ends the read-ahead thread now, also when the build fails or stops early
 
 
 def reads_ahead() -> bool:
@@ -189,10 +192,10 @@ def iter_items(
             image_links = tuple(urls[image.id] for image in product.images if image.id in urls)
             for variant in sellable:
                 item_errors = product_errors + [issue for issue in errors if issue.sku == variant.sku] if errors else []
-                if item_issues is not None and not item_errors:
-                    # Only where the channel's rules found nothing: they may say the same (a SKU too long for
-                    # an amazon channel's feed), and an item is reported once for each reason.
-                    item_errors = item_issues(variant)
+                if item_issues is not None:
+                    # The channel's rules may say the same (a SKU too long for an amazon channel's feed): an
+                    # item is reported once for each reason.
+                    item_errors += [issue for issue in item_issues(variant) if issue not in item_errors]
                 if item_errors:
                     report.skip(product, variant.sku, item_errors)
                     continue
