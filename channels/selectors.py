@@ -44,10 +44,19 @@ from hub.statements import Texts, json_loads, rows_for
 _ITERATOR_CHUNK = 2000
 
 
-def visible_in(channel: Channel, queryset: QuerySet | None = None, *, at: datetime | None = None) -> QuerySet:
-    """Products that reach the channel: live, listing published there, inside its availability window."""
+def visible_in(
+    channel: Channel, queryset: QuerySet | None = None, *, at: datetime | None = None, after: int | None = None
+) -> QuerySet:
+    """Products that reach the channel: live, listing published there, inside its availability window.
+
+    `after`: only products with a greater id (keyset pagination). The bound is put on the listings as well:
+    PostgreSQL does not carry it across to the table it joins, and read the listings of every product before
+    `after` for each page (55 ms for a page at the 50,000th product, instead of 0.7 ms)."""
     queryset = Product.objects.all() if queryset is None else queryset
     listings = ProductListing.objects.visible(channel, at=at or timezone.now()).filter(product=OuterRef("pk"))
+    if after is not None:
+        queryset = queryset.filter(pk__gt=after)
+        listings = listings.filter(product_id__gt=after)
     return queryset.filter(Exists(listings), live=True)
 
 

@@ -131,3 +131,10 @@ def _upsert(rows: list[tuple]) -> None:
                 "issues = excluded.issues, updated_at = excluded.updated_at",
                 params,
             )
+
+
+def channels_with_outdated_rules() -> list[Channel]:
+    """Channels whose stored completeness was computed with other rules than theirs now: a release added or
+    changed a rule of their kind (or they were made before channels kept this)."""
+    channels = Channel.objects.all()
+    return [channel for channel in channels if channel.completeness_rules != channel.current_rules_digest()]

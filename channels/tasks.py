@@ -8,8 +8,12 @@ from channels.services import BATCH_SIZE, completeness_refresh_products, product
 
 
 def schedule_channel_completeness(channel: Channel) -> None:
-    """Recompute a channel's completeness for every product in the background, once the change is committed."""
+    """Recompute a channel's completeness for every product in the background, once the change is committed.
+
+    The channel is marked as computed with its current rules now: the batches that follow store it so."""
     channel_id = channel.pk
+    channel.completeness_rules = channel.current_rules_digest()
+    Channel.objects.filter(pk=channel_id).update(completeness_rules=channel.completeness_rules)
     transaction.on_commit(lambda: refresh_channel_completeness.enqueue(channel_id))
 
 

@@ -19,6 +19,8 @@ from django.db import connection
 
 try:  # psycopg 3 only; with psycopg2 (or on SQLite) nothing is prepared
     from django.db.backends.postgresql.base import ServerBindingCursor
+    from psycopg.errors import FeatureNotSupported
+    from psycopg.pq import TransactionStatus
 except ImportError:  # pragma: no cover
     ServerBindingCursor = None
 
@@ -32,7 +34,18 @@ if ServerBindingCursor is not None:
         first out) and keys them by the text and the parameters' types, so a statement is prepared once."""
 
         def execute(self, query, params=None, *, prepare=None, binary=None):
-            return super().execute(query, params, prepare=True, binary=binary)
+            try:
+                return super().execute(query, params, prepare=True, binary=binary)
+            except FeatureNotSupported:
+                # "cached plan must not change result type": since this connection prepared the statement, a
+                # migration changed the type of a column it returns. In a transaction the rollback that follows
+                # makes psycopg forget its prepared statements; outside one nothing would, and the statement
+                # would fail until the connection closed. So forget them (psycopg clears its own list when it
+                # sees DEALLOCATE ALL run) and run it once more.
+                if self.connection.info.transaction_status != TransactionStatus.IDLE:
+                    raise
+                super().execute("DEALLOCATE ALL", prepare=False)
+                return super().execute(query, params, prepare=True, binary=binary)
 
 
 def prepares_statements() -> bool:

@@ -155,7 +155,7 @@ def visible_ids(channel: Channel, *, at: datetime, after: int, limit: int) -> li
     building the queryset anew for each chunk cost more than running it."""
 
     def build(after: int, at: datetime) -> QuerySet:
-        return visible_in(channel, at=at).filter(pk__gt=after).order_by("pk").values_list("pk")[:limit]
+        return visible_in(channel, at=at, after=after).order_by("pk").values_list("pk")[:limit]
 
     return [pk for (pk,) in rows_for(("feed_visible_ids", channel.pk, limit), build, after, at)]
 

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from catalog.money import validate_currency_code
+from channels.rules.kinds import rules_digest
 
 FIELD_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
@@ -70,6 +71,10 @@ class Channel(models.Model):
         "material” (product or channel attribute codes are accepted too)."
     )
 
+    # The rules the stored completeness was computed with (`channels.rules.kinds.rules_digest`); set when a
+    # recompute is scheduled, and compared after each `migrate` to find channels a release's rules changed.
+    completeness_rules = models.CharField(max_length=64, blank=True, editable=False)
+
     class Meta:
         ordering = ["name"]
 
@@ -97,6 +102,9 @@ class Channel(models.Model):
     def rules_changed(self) -> bool:
         """True for a new channel, or when a rule-relevant field differs from what was loaded."""
         return getattr(self, "_loaded_rules", None) != self.rules_signature()
+
+    def current_rules_digest(self) -> str:
+        return rules_digest(self.kind, tuple(self.required_fields or ()))
 
     def mark_rules_current(self) -> None:
         self._loaded_rules = self.rules_signature()

@@ -1,7 +1,10 @@
 """The built-in rule set of each channel kind, from the marketplaces' own requirements (shared/specs/feeds.md),
 and `rules_for`, which adds a channel's own required fields."""
 
+import dataclasses
+import hashlib
 from collections.abc import Mapping
+from typing import Any
 
 from channels import attributes as vocab
 from channels.rules.base import Rule
@@ -109,3 +112,27 @@ def rules_for(kind: str, required_fields: list[str] | tuple[str, ...] = ()) -> t
         RequiredForEveryVariant(name) if name in VARIANT_FIELDS else Required(name) for name in required_fields
     )
     return (*RULE_SETS.get(kind, COMMON), *extra)
+
+
+def rules_digest(kind: str, required_fields: list[str] | tuple[str, ...] = ()) -> str:
+    """A digest of the rules `rules_for` gives, with their parameters: a channel keeps the one its stored
+    completeness was computed with, and a release that adds or changes a rule (a new limit, say) gives another,
+    so the stored completeness is recomputed (`channels.signals`). The same in every process (no ids, no
+    set order)."""
+    text = repr(tuple(_stable(rule) for rule in rules_for(kind, required_fields)))
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def _stable(value: Any) -> Any:
+    if dataclasses.is_dataclass(value):
+        fields = dataclasses.fields(value)
+        return (type(value).__qualname__, tuple((f.name, _stable(getattr(value, f.name))) for f in fields))
+    if callable(value):  # a function a rule is given: its name (its repr holds an address)
+        return f"{value.__module__}.{value.__qualname__}"
+    if isinstance(value, (set, frozenset)):
+        return tuple(sorted(repr(_stable(item)) for item in value))
+    if isinstance(value, Mapping):
+        return tuple(sorted((repr(key), _stable(item)) for key, item in value.items()))
+    if isinstance(value, (tuple, list)):
+        return tuple(_stable(item) for item in value)
+    return value

@@ -234,6 +234,25 @@ def test_visible_in_needs_live_published_and_inside_the_window(web):
     assert resolve(visible, web).visible is True
 
 
+def test_visible_in_after_an_id_pages_through_the_visible_products(web):
+    products = [ProductListingFactory(channel=web).product for _ in range(4)]
+    hidden = ProductListingFactory(channel=web, published=False).product
+    ProductListingFactory(channel=ChannelFactory(code="other"))
+    visible_ids = sorted(product.pk for product in products)
+
+    pages, after = [], 0
+    while page := list(visible_in(web, after=after).order_by("pk").values_list("pk", flat=True)[:3]):
+        pages.append(page)
+        after = page[-1]
+
+    assert pages == [visible_ids[:3], visible_ids[3:]]
+    assert hidden.pk not in visible_ids
+    # The bound is on the listings too (PostgreSQL does not carry it across the join, and read the listings of
+    # every earlier product for each page).
+    sql = str(visible_in(web, after=after).query)
+    assert sql.count(f"> {after}") == 2
+
+
 def test_a_variant_of_an_invisible_product_is_not_sellable(web):
     product = listed_product(web)
     ProductListing.objects.filter(product=product).update(published=False)

@@ -1,9 +1,11 @@
 from decimal import Decimal
 
 import pytest
+from django.core.management import call_command
 
-from catalog.models import Product
-from channels.models import ChannelCompleteness, ProductListing
+from catalog.models import Product, Variant
+from channels.models import Channel, ChannelCompleteness, ProductListing, VariantListing
+from channels.rules.kinds import rules_digest
 from channels.services import completeness_refresh_channel, completeness_refresh_product
 from tests.factories import BrandFactory, ChannelFactory, listed_product
 
@@ -107,3 +109,41 @@ def test_refresh_channel_works_in_batches():
     assert count == 5
     assert ChannelCompleteness.objects.filter(channel=web, error_count=0).count() == 5
     assert Decimal(products[0].variant_listings.get().price) == Decimal("10.00")
+
+
+def test_a_release_that_changes_a_kind_s_rules_recomputes_its_channels_after_migrate(
+    django_capture_on_commit_callbacks,
+):
+    # given a product whose stored completeness is current on two channels, with a SKU too long for Amazon
+    amazon = ChannelFactory(code="amazon-us", kind="amazon")
+    web = ChannelFactory(code="web")
+    product = listed_product(amazon)
+    Variant.objects.filter(product=product).update(sku="S" * 45)
+    VariantListing.objects.filter(product=product).update(sku="S" * 45)
+    ProductListing.objects.create(product=product, channel=web)
+    completeness_refresh_product(product)
+    current = stored(product, amazon)
+    assert "sku" in [issue["field"] for issue in current.issues]
+    # when the amazon channel's rows were computed by an earlier release, without the SKU limit
+    ChannelCompleteness.objects.filter(channel=amazon).update(error_count=0, issues=[])
+    Channel.objects.filter(pk=amazon.pk).update(completeness_rules="computed by an earlier release")
+    web_row = stored(product, web)
+
+    # then the release's `migrate` recomputes that channel's rows, and only that channel's
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("migrate", verbosity=0)
+
+    recomputed = stored(product, amazon)
+    assert (recomputed.issues, recomputed.error_count) == (current.issues, current.error_count)
+    assert stored(product, web).updated_at == web_row.updated_at
+    amazon.refresh_from_db()
+    assert amazon.completeness_rules == rules_digest("amazon") == amazon.current_rules_digest()
+
+
+def test_the_rules_digest_follows_the_kind_and_the_required_fields():
+    assert rules_digest("google") == rules_digest("google")
+    assert len({rules_digest("google"), rules_digest("amazon"), rules_digest("google", ["material"])}) == 3
+    # a new channel is marked current when its first recompute is scheduled
+    channel = ChannelFactory(code="meta", kind="meta")
+    channel.refresh_from_db()
+    assert channel.completeness_rules == rules_digest("meta")

@@ -62,3 +62,32 @@ def test_the_setting_turns_preparing_off():
         assert cursor.fetchone() == (2,)
 
     assert probes() == []
+
+
+@on_postgresql
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # as the other transactional tests
+def test_a_statement_outlives_a_migration_that_changes_its_result_type():
+    # A migration run from another process changes the type of a column the prepared statement returns.
+    # PostgreSQL then refuses the prepared plan ("cached plan must not change result type"); outside a
+    # transaction the statement is prepared anew instead of failing until the connection closes.
+    import psycopg
+
+    connection.ensure_connection()
+    other = psycopg.connect(conninfo=connection.connection.info.dsn, password=connection.settings_dict["PASSWORD"])
+    other.autocommit = True
+    try:
+        other.execute("CREATE TABLE hub_prepared_probe_table (id integer PRIMARY KEY, amount integer)")
+        other.execute("INSERT INTO hub_prepared_probe_table VALUES (1, 7)")
+        query = "SELECT amount AS hub_prepared_probe FROM hub_prepared_probe_table WHERE id = %s"
+        with prepared_cursor() as cursor:
+            cursor.execute(query, [1])
+            assert cursor.fetchone() == (7,)
+        other.execute("ALTER TABLE hub_prepared_probe_table ALTER COLUMN amount TYPE text")
+
+        with prepared_cursor() as cursor:
+            cursor.execute(query, [1])
+            assert cursor.fetchone() == ("7",)
+        assert probes() == [query.replace("%s", "$1")]
+    finally:
+        other.execute("DROP TABLE IF EXISTS hub_prepared_probe_table")
+        other.close()
