@@ -5,6 +5,8 @@ released, authorizations voided, captures refunded); shipped and delivered order
 Gateway calls happen before any stock row is locked.
 """
 
+import logging
+
 from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.db.models.functions import Now
@@ -24,6 +26,8 @@ from orders.models import (
 )
 from orders.payments import GatewayError, gateway_named
 from orders.stock import Allocation, stock_fulfil, stock_release
+
+logger = logging.getLogger(__name__)
 
 PAID_MESSAGE = "Payments captured."
 
@@ -81,13 +85,35 @@ def order_payments_captured(*, order: Order, payment_ids: list[int]) -> None:
         if captured:
             update_for(("orders.payments_captured",), _payments_to_capture, Ids(sorted(captured)))
         if pending:
-            insert([OrderEvent(order=order, kind="capture_failed", message="A payment could not be captured.")])
+            _record_capture_failed(order, captured)
             return
         paid = update_for(("orders.order_paid",), _order_to_mark_paid, order.pk)
         if not paid:
             return  # moved on meanwhile (cancelled in the admin): no "paid" in its history or outbox
         order.status = OrderStatus.PAID
         _record_event(order, OrderStatus.PAID, None, PAID_MESSAGE)
+
+
+def _record_capture_failed(order: Order, captured: set[int]) -> None:
+    """A payment the checkout authorized could not be captured: the order stays placed, its history says so,
+    and an `order.capture_failed` event (delivered to the order webhooks like every other) and an error log
+    tell someone, who captures it again at the gateway or cancels the order (which voids the holds)."""
+    uncaptured = [
+        payment
+        for payment in order.payments.all()
+        if payment.pk not in captured and payment.status != PaymentStatus.CAPTURED
+    ]
+    insert([OrderEvent(order=order, kind="capture_failed", message="A payment could not be captured.")])
+    payload = {
+        "orderId": order.order_id,
+        "status": order.status,
+        "at": timezone.now().isoformat(),
+        "payments": [
+            {"reference": p.gateway_reference, "amount": str(p.amount), "currency": p.currency} for p in uncaptured
+        ],
+    }
+    insert([OutboxEvent(topic="order.capture_failed", key=order.order_id, payload=payload)])
+    logger.error("Order %s is placed but %d payment(s) could not be captured", order.order_id, len(uncaptured))
 
 
 def _payments_to_capture(payment_pks: Ids) -> tuple[QuerySet, dict]:

@@ -5,14 +5,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
 from channels.models import Channel
 from channels.resolved import ResolvedProduct, ResolvedVariant
 from channels.selectors import resolve_variants_by_skus
 from hub.prefetch import cache_related, columns, instance_from
 from hub.statements import rows_for
-from orders.models import Cart, CartLine, CartShipTo, Order, ShippingRate
+from orders.models import Cart, CartLine, CartShipTo, Order, OrderPayment, PaymentStatus, ShippingRate
 from orders.pricing import Totals, cart_totals, line_total
 
 
@@ -136,3 +136,11 @@ def shipping_rate_get(channel: Channel, code: str) -> ShippingRate | None:
 def order_get(channel: Channel, order_id: str) -> Order | None:
     """The channel's order with everything the API shows; another channel's order is None."""
     return Order.objects.for_channel(channel).for_detail().filter(order_id=order_id).first()
+
+
+def orders_not_captured(orders: QuerySet) -> QuerySet:
+    """Orders holding a payment that is authorized and not captured: the checkout's capture failed (their
+    history and an `order.capture_failed` event say so), so customer service captures it again at the gateway
+    or cancels the order. A cancelled order's holds are voided, so it is not among them."""
+    held = OrderPayment.objects.filter(order=OuterRef("pk"), status=PaymentStatus.AUTHORIZED)
+    return orders.filter(Exists(held))

@@ -1,11 +1,14 @@
 """Orders in the Wagtail admin: a read-only listing with filters, search and export, a detail page with the
 status actions (Customer service), and the channels' flat shipping rates."""
 
+import django_filters
 from django.urls import path
 from wagtail import hooks
+from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
 from orders.models import Order, OutboxEvent, ShippingRate
+from orders.selectors import orders_not_captured
 from orders.views import OrderDetailView, OrderStatusView
 
 EXPORT_FIELDS = [
@@ -23,6 +26,21 @@ EXPORT_FIELDS = [
 ]
 
 
+class OrderFilterSet(WagtailFilterSet):
+    """The listing's filters: channel, status, date, and the orders whose payment is still to be captured."""
+
+    payment = django_filters.ChoiceFilter(
+        label="Payment", choices=[("not_captured", "Not captured")], empty_label="Any", method="filter_payment"
+    )
+
+    class Meta:
+        model = Order
+        fields = ["channel", "status", "created_at"]
+
+    def filter_payment(self, queryset, name, value):
+        return orders_not_captured(queryset) if value == "not_captured" else queryset
+
+
 class OrderViewSet(ModelViewSet):
     """Orders are made by checkouts, never typed in: no add, edit or delete views; status changes go
     through the lifecycle service on the detail page."""
@@ -32,7 +50,7 @@ class OrderViewSet(ModelViewSet):
     icon = "form"
     menu_label = "Orders"
     list_display = ["order_id", "channel", "status", "customer_email", "total", "currency", "created_at"]
-    list_filter = ["channel", "status", "created_at"]
+    filterset_class = OrderFilterSet
     search_fields = ["order_id", "customer_email"]
     list_export = EXPORT_FIELDS
     export_filename = "orders"

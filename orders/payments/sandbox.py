@@ -16,6 +16,11 @@ DECLINED_NUMBERS = {
     "4000000000009995": ("insufficient_funds", "The card was declined for insufficient funds."),
 }
 
+# Authorized, but every capture of it is refused (like Stripe's 4000000000000341): to try a failed capture.
+CAPTURE_REFUSED_NUMBER = "4000000000000341"
+CAPTURE_REFUSED = "capture_refused"  # kept on the approved authorization's ledger row, which captures check
+_NOTHING_REFUSED = "-"  # what voids and refunds check for instead: no row has it
+
 _TABLE = SandboxTransaction._meta.db_table
 _COLUMNS = "reference, kind, approved, amount, currency, last_four, decline_reason, created_at"
 # One statement per gateway call: the ledger row, or for a follow-up (capture, void, refund) the row only if
@@ -25,7 +30,7 @@ _AUTHORIZE_SQL = f"INSERT INTO {_TABLE} ({_COLUMNS}) SELECT %s, %s, %s, %s, %s, 
 _FOLLOW_UP_SQL = (
     f"INSERT INTO {_TABLE} ({_COLUMNS}) "  # noqa: S608 (table and columns are ours, values are parameters)
     "SELECT %s, %s, %s, COALESCE(%s, amount), COALESCE(%s, currency), '', '', %s "
-    f"FROM {_TABLE} {{no_flush}} WHERE reference = %s AND kind = %s AND approved LIMIT 1"
+    f"FROM {_TABLE} {{no_flush}} WHERE reference = %s AND kind = %s AND approved AND decline_reason <> %s LIMIT 1"
 )
 # set_config(…, true) is SET LOCAL as an expression: it holds for this statement's own transaction only. It
 # is one statement with the INSERT, as a prepared statement (server-side binding) must be.
@@ -37,7 +42,8 @@ _NO_FLUSH = {
 
 class SandboxGateway:
     """Approves 4111111111111111, 4242424242424242 and any other Luhn-valid number; declines the two
-    decline test numbers. Records every call in SandboxTransaction, as a real gateway's dashboard would."""
+    decline test numbers; authorizes 4000000000000341 but refuses its captures. Records every call in
+    SandboxTransaction, as a real gateway's dashboard would."""
 
     name = "sandbox"
 
@@ -51,7 +57,7 @@ class SandboxGateway:
             amount,
             currency,
             card.last_four,
-            decline[0] if decline else "",
+            decline[0] if decline else (CAPTURE_REFUSED if card.number == CAPTURE_REFUSED_NUMBER else ""),
             connection.ops.adapt_datetimefield_value(timezone.now()),
         ]
         _execute(_AUTHORIZE_SQL, params)
@@ -60,7 +66,7 @@ class SandboxGateway:
         return GatewayResult(approved=True, reference=reference)
 
     def capture(self, *, reference: str, amount: Decimal, currency: str) -> GatewayResult:
-        return self._follow_up(reference, SandboxTransaction.Kind.CAPTURE, amount, currency)
+        return self._follow_up(reference, SandboxTransaction.Kind.CAPTURE, amount, currency, refused=CAPTURE_REFUSED)
 
     def void(self, *, reference: str) -> GatewayResult:
         return self._follow_up(reference, SandboxTransaction.Kind.VOID, None, None)
@@ -69,7 +75,9 @@ class SandboxGateway:
         return self._follow_up(reference, SandboxTransaction.Kind.REFUND, amount, currency)
 
     @staticmethod
-    def _follow_up(reference: str, kind: str, amount: Decimal | None, currency: str | None) -> GatewayResult:
+    def _follow_up(
+        reference: str, kind: str, amount: Decimal | None, currency: str | None, refused: str = _NOTHING_REFUSED
+    ) -> GatewayResult:
         params = [
             reference,
             str(kind),
@@ -79,6 +87,7 @@ class SandboxGateway:
             connection.ops.adapt_datetimefield_value(timezone.now()),
             reference,
             SandboxTransaction.Kind.AUTHORIZE.value,
+            refused,
         ]
         if not _execute(_FOLLOW_UP_SQL, params):
             return GatewayResult(approved=False, reference=reference, decline_code="unknown_reference")

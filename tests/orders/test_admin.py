@@ -4,8 +4,9 @@ import pytest
 from django.urls import reverse
 
 from orders.models import Order
+from orders.payments.sandbox import CAPTURE_REFUSED_NUMBER
 from tests.factories import UserFactory
-from tests.orders.conftest import checkout_body
+from tests.orders.conftest import add_line, add_ship_to, checkout_body, new_cart
 
 
 @pytest.fixture
@@ -37,6 +38,23 @@ def test_orders_listing_filters_searches_and_exports_for_customer_service(client
     assert csv.status_code == 200 and order.order_id in b"".join(csv.streaming_content).decode()
     assert xlsx.status_code == 200
     assert xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+def test_customer_service_finds_the_orders_whose_capture_failed(client, customer_service, api, ready_cart, order):
+    # `order` was captured and paid; this one's card is authorized and its capture refused (sandbox)
+    cart = new_cart(api)
+    add_line(api, cart["cartId"], ready_cart["sku"], 1)
+    cart = add_ship_to(api, cart["cartId"])
+    response = api.post("/api-order/checkout", checkout_body(cart, card=CAPTURE_REFUSED_NUMBER))
+    held = Order.objects.get(order_id=response.json()["orderId"])
+    client.force_login(customer_service)
+
+    not_captured = client.get(reverse("orders:index"), {"payment": "not_captured"}).content.decode()
+    everything = client.get(reverse("orders:index")).content.decode()
+
+    assert held.order_id in not_captured and order.order_id not in not_captured
+    assert held.order_id in everything and order.order_id in everything
+    assert "Not captured" in everything  # the filter is offered
 
 
 def test_order_detail_shows_lines_payments_addresses_history_and_actions(client, customer_service, order):

@@ -1,11 +1,13 @@
 """The order transaction and the capture step (orders/placement.py, orders/lifecycle.py): PostgreSQL writes them
 in a few combined statements (orders/postgres.py), SQLite table by table; both must leave the same rows."""
 
+import logging
 from decimal import Decimal
 
 import pytest
 
 from catalog.models import StockLevel
+from orders.lifecycle import order_transition
 from orders.models import (
     Cart,
     IdempotencyKey,
@@ -17,7 +19,7 @@ from orders.models import (
     SandboxTransaction,
     StockAllocation,
 )
-from orders.payments import GatewayResult, SandboxGateway
+from orders.payments.sandbox import CAPTURE_REFUSED_NUMBER
 from tests.factories import ShippingRateFactory, StockLevelFactory, StockLocationFactory
 from tests.orders.conftest import ADDRESS, add_line, add_ship_to, checkout_body, new_cart, sellable_sku, stock_of
 
@@ -161,17 +163,29 @@ def test_checkout_whose_order_id_is_taken_writes_the_order_once_under_a_fresh_id
     assert stock_of(ready_cart["sku"]) == (10, 2)
 
 
-def test_checkout_whose_capture_fails_keeps_the_order_placed_and_says_so(api, ready_cart, monkeypatch):
-    monkeypatch.setattr(
-        SandboxGateway, "capture", lambda self, reference, amount, currency: GatewayResult(approved=False)
-    )
-
-    response = api.post("/api-order/checkout", checkout_body(ready_cart))
+def test_checkout_whose_capture_fails_keeps_the_order_placed_and_tells_someone(api, ready_cart, caplog):
+    # The sandbox's 4000000000000341 is authorized, and its captures are refused (as a real gateway may).
+    with caplog.at_level(logging.ERROR, logger="orders.lifecycle"):
+        response = api.post("/api-order/checkout", checkout_body(ready_cart, card=CAPTURE_REFUSED_NUMBER))
 
     assert response.status_code == 200
+    assert response.json()["checkoutComplete"] is True
     order = Order.objects.get()
-    assert order.status == "placed"
-    assert order.payments.get().status == "authorized"
+    payment = order.payments.get()
+    assert (order.status, payment.status) == ("placed", "authorized")
     assert list(order.events.values_list("kind", flat=True)) == ["placed", "capture_failed"]
     assert not OutboxEvent.objects.filter(topic="order.paid").exists()
+    event = OutboxEvent.objects.get(topic="order.capture_failed")
+    assert event.key == order.order_id
+    assert event.payload["status"] == "placed"
+    assert event.payload["payments"] == [
+        {"reference": payment.gateway_reference, "amount": f"{payment.amount:.2f}", "currency": "USD"}
+    ]
+    assert [record.getMessage() for record in caplog.records] == [
+        f"Order {order.order_id} is placed but 1 payment(s) could not be captured"
+    ]
     assert stock_of(ready_cart["sku"]) == (10, 2)
+    # cancelling it voids the hold (the sandbox refuses only its captures) and releases the stock
+    cancelled = order_transition(order=order, to_status="cancelled")
+    assert cancelled.payments.get().status == "voided"
+    assert stock_of(ready_cart["sku"]) == (10, 0)
