@@ -5,6 +5,8 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
+from django.db.models import Value
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
@@ -128,9 +130,26 @@ class Product(
         if update_fields is None or "updated_at" in update_fields:
             self.updated_at = timezone.now()
         with transaction.atomic():
+            if update_fields is None:
+                self._release_traded_skus()
             super().save(*args, **kwargs)
             if update_fields is None:  # the variant rows were written too
                 self._sync_sku_claims(drafted=None)
+
+    def _release_traded_skus(self) -> None:
+        """Before the variant rows are written, one by one: a row whose SKU changes gives up its old SKU first
+        when another variant of this product takes it (two variants trading SKUs, or a new variant taking a
+        renamed one's), since the unique constraint is checked at each row's write and the trade would fail
+        halfway. The placeholders never outlive this save's transaction."""
+        if self.pk is None:
+            return
+        variants = list(self.variants.all())
+        wanted = {variant.sku for variant in variants}
+        stored = dict(Variant.objects.filter(product_id=self.pk).values_list("pk", "sku"))
+        releasing = [v.pk for v in variants if v.pk in stored and stored[v.pk] != v.sku and stored[v.pk] in wanted]
+        if releasing:
+            placeholder = Concat(Value("~released~"), Cast("pk", models.CharField()))
+            Variant.objects.filter(pk__in=releasing).update(sku=placeholder)
 
     @transaction.atomic
     def save_revision(self, *args, **kwargs):

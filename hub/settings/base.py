@@ -111,7 +111,7 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DB_PREPARED_STATEMENTS = env_bool("DB_PREPARED_STATEMENTS", True)
     if env_bool("DB_SERVER_SIDE_BINDING", False):
         DATABASES["default"]["OPTIONS"]["server_side_binding"] = True
-        DATABASES["default"]["OPTIONS"]["prepare_threshold"] = env_int("DB_PREPARE_THRESHOLD", 5) or None
+        DATABASES["default"]["OPTIONS"]["prepare_threshold"] = env_int("DB_PREPARE_THRESHOLD", 5, low=0) or None
     elif DB_PREPARED_STATEMENTS:
         # psycopg prepares nothing on a connection whose prepare_threshold is None (Django's default). Django's own
         # cursors bind on the client side, which never prepares, so this lets only prepared_cursor()'s statements be.

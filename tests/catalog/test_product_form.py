@@ -255,3 +255,50 @@ def test_stock_row_is_added_by_sku(admin_client):
 
     assert response.status_code == 302
     assert StockLevel.objects.get(variant=variant).on_hand == 3
+
+
+def swap_first_two_skus(data: dict) -> dict:
+    data["variants-0-sku"], data["variants-1-sku"] = data["variants-1-sku"], data["variants-0-sku"]
+    return data
+
+
+def skus_by_size(product) -> dict[str, str]:
+    return {
+        options["size"]: sku for sku, options in Variant.objects.filter(product=product).values_list("sku", "options")
+    }
+
+
+def test_two_variants_of_a_never_published_product_trade_skus(admin_client, apparel):
+    # A never-published product writes its variant rows at every save, one row at a time: the trade must not
+    # break the SKU's unique constraint halfway (it answered 500).
+    post_product(
+        admin_client, apparel, [variant_row("SW-1", options="size: S"), variant_row("SW-2", options="size: M")]
+    )
+    product = Product.objects.get(slug="linen-shirt")
+    assert skus_by_size(product) == {"S": "SW-1", "M": "SW-2"}
+
+    response = admin_client.post(
+        reverse("wagtailsnippets_catalog_product:edit", args=[product.pk]),
+        swap_first_two_skus(product_form_data_for(product)),
+    )
+
+    assert response.status_code == 302
+    assert skus_by_size(product) == {"S": "SW-2", "M": "SW-1"}
+    assert set(SkuClaim.objects.filter(product=product).values_list("sku", flat=True)) == {"SW-1", "SW-2"}
+
+
+def test_publishing_a_draft_in_which_two_variants_trade_skus(client, superuser, apparel):
+    client.force_login(superuser)
+    product = ProductFactory(product_type=apparel, attributes={"material": "Linen"})
+    VariantFactory(product=product, sku="LV-1", options={"size": "S"})
+    VariantFactory(product=product, sku="LV-2", options={"size": "M"})
+    product.save_revision().publish()
+    url = reverse("wagtailsnippets_catalog_product:edit", args=[product.pk])
+
+    data = swap_first_two_skus(product_form_data_for(product, **{"action-publish": "action-publish"}))
+    response = client.post(url, data)
+
+    assert response.status_code == 302
+    assert skus_by_size(product) == {"S": "LV-2", "M": "LV-1"}
+    product.refresh_from_db()
+    assert product.live and not product.has_unpublished_changes

@@ -106,6 +106,14 @@ def test_server_side_binding_is_opt_in_and_the_checkout_s_statements_are_prepare
         ({"FEEDS_GZIP_LEVEL": "10"}, "FEEDS_GZIP_LEVEL must be from 0 to 9, got 10"),
         ({"FEEDS_GZIP_LEVEL": "-1"}, "FEEDS_GZIP_LEVEL must be from 0 to 9, got -1"),
         ({"FEEDS_CHUNK_SIZE": "0"}, "FEEDS_CHUNK_SIZE must be at least 1, got 0"),
+        (
+            {
+                "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/hub",
+                "DB_SERVER_SIDE_BINDING": "1",
+                "DB_PREPARE_THRESHOLD": "-1",
+            },
+            "DB_PREPARE_THRESHOLD must be at least 0, got -1",
+        ),
     ],
 )
 def test_a_number_out_of_range_is_refused_at_start_up(environment, message):
