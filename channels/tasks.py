@@ -8,18 +8,21 @@ from channels.services import BATCH_SIZE, completeness_refresh_products, product
 
 
 def schedule_channel_completeness(channel: Channel) -> None:
-    """Recompute a channel's completeness for every product in the background, once the change is committed.
-
-    The channel is marked as computed with its current rules now: the batches that follow store it so."""
+    """Recompute a channel's completeness for every product in the background, once the change is committed."""
     channel_id = channel.pk
-    channel.completeness_rules = channel.current_rules_digest()
-    Channel.objects.filter(pk=channel_id).update(completeness_rules=channel.completeness_rules)
     transaction.on_commit(lambda: refresh_channel_completeness.enqueue(channel_id))
 
 
 @task()
 def refresh_channel_completeness(channel_id: int) -> int:
-    """Split the catalog into batches; each batch is its own task, so workers share a big catalog."""
+    """Split the catalog into batches; each batch is its own task, so workers share a big catalog.
+
+    The channel is marked as computed with the rules of the code that runs this (not of the process that asked:
+    during a rolling deploy that may be an older release), before its batches are queued behind it."""
+    channel = Channel.objects.filter(pk=channel_id).first()
+    if channel is None:
+        return 0
+    Channel.objects.filter(pk=channel_id).update(completeness_rules=channel.current_rules_digest())
     batches = 0
     for batch in product_id_batches(BATCH_SIZE):
         refresh_completeness_batch.enqueue(channel_id, batch)

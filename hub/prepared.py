@@ -36,16 +36,20 @@ if ServerBindingCursor is not None:
         def execute(self, query, params=None, *, prepare=None, binary=None):
             try:
                 return super().execute(query, params, prepare=True, binary=binary)
-            except FeatureNotSupported:
+            except FeatureNotSupported as error:
                 # "cached plan must not change result type": since this connection prepared the statement, a
                 # migration changed the type of a column it returns. In a transaction the rollback that follows
                 # makes psycopg forget its prepared statements; outside one nothing would, and the statement
                 # would fail until the connection closed. So forget them (psycopg clears its own list when it
                 # sees DEALLOCATE ALL run) and run it once more.
-                if self.connection.info.transaction_status != TransactionStatus.IDLE:
+                if self.connection.info.transaction_status != TransactionStatus.IDLE or not _plan_changed(error):
                     raise
                 super().execute("DEALLOCATE ALL", prepare=False)
                 return super().execute(query, params, prepare=True, binary=binary)
+
+
+def _plan_changed(error: Exception) -> bool:
+    return "cached plan must not change result type" in str(error)
 
 
 def prepares_statements() -> bool:

@@ -103,15 +103,11 @@ def _record_capture_failed(order: Order, captured: set[int]) -> None:
         for payment in order.payments.all()
         if payment.pk not in captured and payment.status != PaymentStatus.CAPTURED
     ]
+    if not Order.objects.filter(pk=order.pk, status=OrderStatus.PLACED).exists():
+        return  # moved on meanwhile (cancelled in the admin, which voided the holds): nothing to capture now
     insert([OrderEvent(order=order, kind="capture_failed", message="A payment could not be captured.")])
-    payload = {
-        "orderId": order.order_id,
-        "status": order.status,
-        "at": timezone.now().isoformat(),
-        "payments": [
-            {"reference": p.gateway_reference, "amount": str(p.amount), "currency": p.currency} for p in uncaptured
-        ],
-    }
+    payments = [{"reference": p.gateway_reference, "amount": str(p.amount), "currency": p.currency} for p in uncaptured]
+    payload = _status_event(order, OrderStatus.PLACED) | {"payments": payments}
     insert([OutboxEvent(topic="order.capture_failed", key=order.order_id, payload=payload)])
     logger.error("Order %s is placed but %d payment(s) could not be captured", order.order_id, len(uncaptured))
 

@@ -2,6 +2,7 @@
 status actions (Customer service), and the channels' flat shipping rates."""
 
 import django_filters
+from django import forms
 from django.urls import path
 from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
@@ -30,7 +31,11 @@ class OrderFilterSet(WagtailFilterSet):
     """The listing's filters: channel, status, date, and the orders whose payment is still to be captured."""
 
     payment = django_filters.ChoiceFilter(
-        label="Payment", choices=[("not_captured", "Not captured")], empty_label="Any", method="filter_payment"
+        label="Payment",
+        choices=[("not_captured", "Not captured")],
+        empty_label="All",
+        method="filter_payment",
+        widget=forms.RadioSelect,  # as Wagtail shows its own choice filters
     )
 
     class Meta:

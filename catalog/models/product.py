@@ -140,15 +140,16 @@ class Product(
         """Before the variant rows are written, one by one: a row whose SKU changes gives up its old SKU first
         when another variant of this product takes it (two variants trading SKUs, or a new variant taking a
         renamed one's), since the unique constraint is checked at each row's write and the trade would fail
-        halfway. The placeholders never outlive this save's transaction."""
-        if self.pk is None:
-            return
+        halfway. The placeholders never outlive this save's transaction, and start with a control character,
+        which `validate_sku` refuses, so no product's SKU can be one."""
+        if self.pk is None or "variants" not in getattr(self, "_cluster_related_objects", {}):
+            return  # the variants were not edited in memory: their rows are left as they are
         variants = list(self.variants.all())
         wanted = {variant.sku for variant in variants}
         stored = dict(Variant.objects.filter(product_id=self.pk).values_list("pk", "sku"))
         releasing = [v.pk for v in variants if v.pk in stored and stored[v.pk] != v.sku and stored[v.pk] in wanted]
         if releasing:
-            placeholder = Concat(Value("~released~"), Cast("pk", models.CharField()))
+            placeholder = Concat(Value("\x1freleased-"), Cast("pk", models.CharField()))
             Variant.objects.filter(pk__in=releasing).update(sku=placeholder)
 
     @transaction.atomic

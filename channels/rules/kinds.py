@@ -114,12 +114,17 @@ def rules_for(kind: str, required_fields: list[str] | tuple[str, ...] = ()) -> t
     return (*RULE_SETS.get(kind, COMMON), *extra)
 
 
+# Bump when a rule's code changes what it finds (its check(), a helper or a constant it reads): the digest sees
+# rules and their parameters, not code. tests/channels/test_storage.py pins the digests, so a change shows.
+RULES_VERSION = 1
+
+
 def rules_digest(kind: str, required_fields: list[str] | tuple[str, ...] = ()) -> str:
-    """A digest of the rules `rules_for` gives, with their parameters: a channel keeps the one its stored
-    completeness was computed with, and a release that adds or changes a rule (a new limit, say) gives another,
-    so the stored completeness is recomputed (`channels.signals`). The same in every process (no ids, no
-    set order)."""
-    text = repr(tuple(_stable(rule) for rule in rules_for(kind, required_fields)))
+    """A digest of the rules `rules_for` gives, with their parameters, and RULES_VERSION: a channel keeps the one
+    its stored completeness was computed with, and a release that adds a rule or changes one's parameters (a new
+    limit, say) or RULES_VERSION gives another, so the stored completeness is recomputed (`channels.signals`).
+    The same in every process (no ids, no set order)."""
+    text = repr((RULES_VERSION, tuple(_stable(rule) for rule in rules_for(kind, required_fields))))
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 

@@ -2,7 +2,7 @@
 as PostgreSQL itself reports (pg_prepared_statements); everywhere it is Django's cursor in every other respect."""
 
 import pytest
-from django.db import OperationalError, ProgrammingError, connection, transaction
+from django.db import NotSupportedError, OperationalError, ProgrammingError, connection, transaction
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
@@ -88,6 +88,16 @@ def test_a_statement_outlives_a_migration_that_changes_its_result_type():
             cursor.execute(query, [1])
             assert cursor.fetchone() == ("7",)
         assert probes() == [query.replace("%s", "$1")]
+
+        # Inside a transaction it cannot be run again: that transaction fails, and its rollback makes the
+        # connection forget its prepared statements, so the next one prepares afresh.
+        other.execute("ALTER TABLE hub_prepared_probe_table ALTER COLUMN amount TYPE integer USING amount::integer")
+        with pytest.raises(NotSupportedError, match="cached plan must not change result type"):
+            with transaction.atomic(), prepared_cursor() as cursor:
+                cursor.execute(query, [1])
+        with prepared_cursor() as cursor:
+            cursor.execute(query, [1])
+            assert cursor.fetchone() == (7,)
     finally:
         other.execute("DROP TABLE IF EXISTS hub_prepared_probe_table")
         other.close()
