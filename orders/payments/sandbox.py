@@ -66,7 +66,24 @@ class SandboxGateway:
         return GatewayResult(approved=True, reference=reference)
 
     def capture(self, *, reference: str, amount: Decimal, currency: str) -> GatewayResult:
-        return self._follow_up(reference, SandboxTransaction.Kind.CAPTURE, amount, currency, refused=CAPTURE_REFUSED)
+        result = self._follow_up(reference, SandboxTransaction.Kind.CAPTURE, amount, currency, refused=CAPTURE_REFUSED)
+        if not result.approved and _refuses_captures(reference):
+            # As a real gateway's dashboard shows a declined capture (the failure path only: one more write).
+            SandboxTransaction.objects.create(
+                reference=reference,
+                kind=SandboxTransaction.Kind.CAPTURE,
+                approved=False,
+                amount=amount,
+                currency=currency,
+                decline_reason=CAPTURE_REFUSED,
+            )
+            return GatewayResult(
+                approved=False,
+                reference=reference,
+                decline_code=CAPTURE_REFUSED,
+                message="The test gateway refuses captures of this card.",
+            )
+        return result
 
     def void(self, *, reference: str) -> GatewayResult:
         return self._follow_up(reference, SandboxTransaction.Kind.VOID, None, None)
@@ -92,6 +109,11 @@ class SandboxGateway:
         if not _execute(_FOLLOW_UP_SQL, params):
             return GatewayResult(approved=False, reference=reference, decline_code="unknown_reference")
         return GatewayResult(approved=True, reference=reference)
+
+
+def _refuses_captures(reference: str) -> bool:
+    authorizations = SandboxTransaction.objects.filter(reference=reference, kind=SandboxTransaction.Kind.AUTHORIZE)
+    return authorizations.filter(approved=True, decline_reason=CAPTURE_REFUSED).exists()
 
 
 def _execute(sql: str, params: list) -> int:

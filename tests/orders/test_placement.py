@@ -185,6 +185,12 @@ def test_checkout_whose_capture_fails_keeps_the_order_placed_and_tells_someone(a
         f"Order {order.order_id} is placed but 1 payment(s) could not be captured"
     ]
     assert stock_of(ready_cart["sku"]) == (10, 2)
+    # the test gateway's ledger shows the declined capture, as a real gateway's dashboard would
+    ledger = SandboxTransaction.objects.filter(reference=payment.gateway_reference)
+    assert list(ledger.values_list("kind", "approved", "decline_reason")) == [
+        ("authorize", True, "capture_refused"),
+        ("capture", False, "capture_refused"),
+    ]
     # cancelling it voids the hold (the sandbox refuses only its captures) and releases the stock
     cancelled = order_transition(order=order, to_status="cancelled")
     assert cancelled.payments.get().status == "voided"
