@@ -97,7 +97,7 @@ def order_payments_captured(*, order: Order, payment_ids: list[int]) -> None:
 def _record_capture_failed(order: Order, captured: set[int]) -> None:
     """A payment the checkout authorized could not be captured: the order stays placed, its history says so,
     and an `order.capture_failed` event (delivered to the order webhooks like every other) and an error log
-    tell someone, who captures it again at the gateway or cancels the order (which voids the holds)."""
+    tell someone, who captures it again ("Mark paid" in the admin) or cancels the order (which voids the holds)."""
     uncaptured = [
         payment
         for payment in order.payments.all()
@@ -145,9 +145,13 @@ def _settle_payments(order: Order, to_status: str) -> None:
         except GatewayError:
             result = None
         if result is None or not result.approved:
-            raise OrderError.of("payment_failed", f"The gateway refused to {action} payment …{payment.last_four}.")
+            verb = _GATEWAY_VERBS[action]
+            raise OrderError.of("payment_failed", f"The gateway refused to {verb} payment …{payment.last_four}.")
         payment.status = action
         payment.save(update_fields=["status", "updated_at"])
+
+
+_GATEWAY_VERBS = {PaymentStatus.CAPTURED: "capture", PaymentStatus.VOIDED: "void", PaymentStatus.REFUNDED: "refund"}
 
 
 def _payment_action(payment_status: str, to_status: str) -> str | None:

@@ -140,7 +140,7 @@ def order_get(channel: Channel, order_id: str) -> Order | None:
 
 def orders_not_captured(orders: QuerySet) -> QuerySet:
     """Orders holding a payment that is authorized and not captured: the checkout's capture failed (their
-    history and an `order.capture_failed` event say so), so customer service captures it again at the gateway
+    history and an `order.capture_failed` event say so), so customer service captures it again ("Mark paid")
     or cancels the order. A cancelled order's holds are voided, so it is not among them."""
     held = OrderPayment.objects.filter(order=OuterRef("pk"), status=PaymentStatus.AUTHORIZED)
     return orders.filter(Exists(held))

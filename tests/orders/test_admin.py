@@ -56,6 +56,12 @@ def test_customer_service_finds_the_orders_whose_capture_failed(client, customer
     assert held.order_id in everything and order.order_id in everything
     assert "Not captured" in everything  # the filter is offered
 
+    # "Mark paid" captures again through the gateway; this card's captures are always refused: nothing changes
+    response = client.post(reverse("orders:status", args=[held.pk]), {"status": "paid"}, follow=True)
+    assert "The gateway refused to capture payment …0341." in response.content.decode()
+    held.refresh_from_db()
+    assert held.status == "placed" and held.payments.get().status == "authorized"
+
 
 def test_order_detail_shows_lines_payments_addresses_history_and_actions(client, customer_service, order):
     client.force_login(customer_service)
