@@ -9,7 +9,7 @@ import django_filters
 from wagtail.admin.ui.tables import Column
 
 from channels.models import Channel
-from channels.selectors import not_ready_for, readiness_for_products
+from channels.readiness import not_ready_for, readiness_for_products
 
 
 class ChannelReadinessColumn(Column):

@@ -14,7 +14,7 @@ from catalog.models import Product
 from catalog.models.product import PREVIEW_MODES_HOOK, SERVE_PREVIEW_HOOK
 from channels.api.preview import serve_product_preview, storefront_preview_modes
 from channels.models import ApiKey, Channel
-from channels.selectors import readiness_by_channel
+from channels.readiness import readiness_by_channel
 from channels.services import completeness_refresh_product
 from channels.views import ApiKeyCreateView, ApiKeyRevokeView
 

@@ -65,10 +65,12 @@ def order_payments_captured(*, order: Order, payment_ids: list[int]) -> None:
     """After checkout's captures: mark those payments captured, and the order paid when all of them are."""
     captured = set(payment_ids)
     # The checkout hands over the order with its payments already loaded: no query to learn what is pending.
-    pending = any(
-        payment.pk not in captured and payment.status != PaymentStatus.CAPTURED for payment in order.payments.all()
-    )
-    if not pending and connection.vendor == "postgresql":
+    uncaptured = [
+        payment
+        for payment in order.payments.all()
+        if payment.pk not in captured and payment.status != PaymentStatus.CAPTURED
+    ]
+    if not uncaptured and connection.vendor == "postgresql":
         # One statement, its own transaction (orders/postgres.py): no BEGIN and COMMIT round trips around four.
         paid = postgres.mark_captured_and_paid(
             order_pk=order.pk,
@@ -84,8 +86,8 @@ def order_payments_captured(*, order: Order, payment_ids: list[int]) -> None:
     with transaction.atomic():
         if captured:
             update_for(("orders.payments_captured",), _payments_to_capture, Ids(sorted(captured)))
-        if pending:
-            _record_capture_failed(order, captured)
+        if uncaptured:
+            _record_capture_failed(order, uncaptured)
             return
         paid = update_for(("orders.order_paid",), _order_to_mark_paid, order.pk)
         if not paid:
@@ -94,15 +96,10 @@ def order_payments_captured(*, order: Order, payment_ids: list[int]) -> None:
         _record_event(order, OrderStatus.PAID, None, PAID_MESSAGE)
 
 
-def _record_capture_failed(order: Order, captured: set[int]) -> None:
+def _record_capture_failed(order: Order, uncaptured: list[OrderPayment]) -> None:
     """A payment the checkout authorized could not be captured: the order stays placed, its history says so,
     and an `order.capture_failed` event (delivered to the order webhooks like every other) and an error log
     tell someone, who captures it again ("Mark paid" in the admin) or cancels the order (which voids the holds)."""
-    uncaptured = [
-        payment
-        for payment in order.payments.all()
-        if payment.pk not in captured and payment.status != PaymentStatus.CAPTURED
-    ]
     if not Order.objects.filter(pk=order.pk, status=OrderStatus.PLACED).exists():
         return  # moved on meanwhile (cancelled in the admin, which voided the holds): nothing to capture now
     insert([OrderEvent(order=order, kind="capture_failed", message="A payment could not be captured.")])

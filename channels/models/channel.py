@@ -71,8 +71,8 @@ class Channel(models.Model):
         "material” (product or channel attribute codes are accepted too)."
     )
 
-    # The rules the stored completeness was computed with (`channels.rules.kinds.rules_digest`); set when a
-    # recompute is scheduled, and compared after each `migrate` to find channels a release's rules changed.
+    # The rules the stored completeness was computed with (`channels.rules.kinds.rules_digest`); set by the task
+    # that recomputes it, and compared after each full `migrate` to find channels a release's rules changed.
     completeness_rules = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
