@@ -78,7 +78,7 @@ TRANSLATION_FIELDS = ("product_id", "locale", "title", "summary", "description")
 
 @contextmanager
 def collector_paused() -> Iterator[None]:
-    """Run a bulk job with Python's cyclic garbage collector paused; call `gc.collect()` between batches.
+    """Run a bulk job with Python's cyclic garbage collector paused; `batch_done()` collects between batches.
 
     Use it as a `with` block around the whole job (so an error ends the pause too) and call
     `batch_done()` after each batch.
@@ -101,10 +101,18 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+# Objects allocated and not yet freed since the last collection, above which `batch_done` collects. A pass walks
+# every object the job holds, a whole chunk's (about 35,000 for 500 products: 5 ms, 5% of a Meta build), and
+# finds next to nothing: a feed build makes no reference cycles (none in 200 chunks of the bench's catalog),
+# so reference counting frees each chunk and this count stays at the live chunk's size. Only garbage that
+# reference counting cannot free makes it grow, and then at most this many objects wait for a pass.
+UNCOLLECTED_LIMIT = 100_000
+
+
 def batch_done() -> None:
-    """Inside `collector_paused`: collect the finished batch's reference cycles (cheap: only the job's own
-    objects are walked). Outside it the automatic collector is running, and this does nothing."""
-    if not gc.isenabled():
+    """Inside `collector_paused`: collect the finished batches' reference cycles once enough objects have
+    accumulated (`UNCOLLECTED_LIMIT`). Outside it the automatic collector is running, and this does nothing."""
+    if not gc.isenabled() and gc.get_count()[0] > UNCOLLECTED_LIMIT:
         gc.collect()
 
 

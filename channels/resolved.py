@@ -113,6 +113,7 @@ class ResolvedProduct:
     images: tuple[ResolvedImage, ...]  # in the channel's order; the first is the main image
     attributes: tuple[ResolvedAttribute, ...]
     channel_attributes: dict[str, Any]  # condition, gender, identifier_exists … (listing, else product attribute)
+    listing_attributes: dict[str, Any]  # the listing's own (no product fallback): these outrank a variant's options
     channel_category: str
     variants: tuple[ResolvedVariant, ...]  # the product's active variants, sellable or not
     url: str

@@ -183,9 +183,8 @@ def resolve_with(product: Product, channel: Channel, locale: str, at: datetime, 
         for variant in facts.variants
     )
     first_sku = variants[0].sku if variants else ""
-    channel_attributes = dict(facts.base_channel_attributes)
-    if listed:
-        channel_attributes.update({k: v for k, v in (listing.attributes or {}).items() if v not in (None, "")})
+    listing_attributes = {k: v for k, v in (listing.attributes or {}).items() if v not in (None, "")} if listed else {}
+    channel_attributes = {**facts.base_channel_attributes, **listing_attributes}
 
     return ResolvedProduct(
         id=product.pk,
@@ -203,6 +202,7 @@ def resolve_with(product: Product, channel: Channel, locale: str, at: datetime, 
         images=_channel_images(facts, channel),
         attributes=facts.attributes,
         channel_attributes=channel_attributes,
+        listing_attributes=listing_attributes,
         channel_category=listing.channel_category if listed else "",
         variants=variants,
         url=channel.product_url(slug=product.slug, sku=first_sku, product_id=product.pk or ""),

@@ -36,9 +36,10 @@ from channels.models import (
 )
 from channels.resolved import ResolvedProduct, ResolvedVariant
 from channels.resolver import STOCK_ANNOTATION, resolve_many
+from hub.converters import json_loads
 from hub.prefetch import cache_related
 from hub.prepared import prepared_cursor
-from hub.statements import Texts, json_loads, rows_for
+from hub.statements import Texts, rows_for
 
 _ITERATOR_CHUNK = 2000
 

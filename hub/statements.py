@@ -6,8 +6,8 @@ a checkout's CPU went into building its queries. These statements differ between
 (product ids, which the `in_ids` lookup binds as one parameter; the time a page is read at; a cursor's
 position; a cart's id), so each is compiled once per key and database connection, with marker values
 standing in for those, and then run with the real values bound where the markers were. The SQL, the
-values' adaptation and the columns' converters are Django's (two converters swapped for faster ones with the
-same results, and none run on a NULL that they would leave None); only the per-call work is gone. A read runs
+values' adaptation and the columns' converters are Django's (applied a column at a time, some by faster
+equivalents: `hub.converters`); only the per-call work is gone. A read runs
 on the driver's own cursor unless someone watches the queries (`_Statement.fetch_rows`).
 
 - `rows_for(key, build, *values)`: the rows of a `values_list()` queryset, converted as Django converts them;
@@ -19,25 +19,20 @@ A value is an int, a float, a str, a datetime, `Ids(...)` or `Texts(...)`; whate
 status, `Now()`, the filters a page was asked for) belongs to the statement and so to its key.
 """
 
-import contextlib
-import json
-import re
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-import orjson
-from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.backends.sqlite3.base import FORMAT_QMARK_REGEX
-from django.db.models import JSONField, Model, QuerySet
-from django.db.models.expressions import Col
+from django.db.models import Model, QuerySet
 from django.db.models.sql import UpdateQuery
 from django.db.models.sql.compiler import SQLCompiler
 from django.db.transaction import TransactionManagementError
 
+from hub.converters import column_converters, convert_rows
 from hub.lookups import ids_parameter, texts_parameter
 from hub.prepared import prepares_statements, preparing
 
@@ -45,7 +40,6 @@ from hub.prepared import prepares_statements, preparing
 # per filter combination, which callers can make up at will, so the least recently used go past this many.
 MAX_STATEMENTS = 256
 _MARKER_BASE = -7_340_033  # no row has such an id, price or position
-_LONG_DIGITS = re.compile(r"\d{19}")  # a number that may not fit in 64 bits (or a long digit string)
 
 
 class Ids(tuple):
@@ -64,7 +58,7 @@ class _Statement:
     # value's: psycopg's Int4 for an integer Value(), say, which tells PostgreSQL its type)
     slots: tuple[tuple[int, int, type | None], ...]
     compiler: SQLCompiler | None = None  # a read's, for its converters
-    converters: dict | None = None  # what Django applies to each column (JSON, decimals …), looked up once
+    converters: tuple = ()  # what Django applies to each column (JSON, decimals …): `hub.converters`
     for_update: bool = False  # SELECT … FOR UPDATE: locks held only until a transaction commits
     native_sql: str = ""  # the SQL in the driver's own parameter style (SQLite's ?), for `fetch_rows`
 
@@ -126,9 +120,7 @@ def rows_for(key: Hashable | None, build: Callable[..., QuerySet], *values: Any,
     connection = connections[DEFAULT_DB_ALIAS]
     statement = _prepared(connection, key, lambda *markers: _compile_select(build(*markers)), values)
     rows = statement.fetch_rows(connection, values, prepare=prepare)
-    if not statement.converters:
-        return rows
-    return _converted(rows, statement.converters, connection)
+    return convert_rows(rows, statement.converters)
 
 
 def rows_for_ids(key: Hashable, build: Callable[[list[int]], QuerySet], ids: Iterable[int]) -> list[tuple]:
@@ -280,114 +272,14 @@ def _compile_select(queryset: QuerySet) -> tuple:
     fields = [column[0] for column in compiler.select[0 : compiler.col_count]]
     if compiler.has_composite_fields(fields):
         raise ValueError("Composite primary keys are not supported here.")
-    return sql, params, compiler, _faster(compiler.get_converters(fields), compiler.connection)
-
-
-def _converted(rows: list, converters: dict, connection) -> list[tuple]:
-    """The rows with each column's converters applied, as `SQLCompiler.apply_converters` applies them,
-    except that a NULL skips the converters that `_faster` found to give None for None."""
-    plan = [
-        (position, functions, expression, keeps_none)
-        for position, (functions, expression, keeps_none) in converters.items()
-    ]
-    converted = []
-    for row in rows:
-        values = list(row)
-        for position, functions, expression, keeps_none in plan:
-            value = values[position]
-            if value is None and keeps_none:
-                continue
-            for function in functions:
-                value = function(value, expression, connection)
-            values[position] = value
-        converted.append(tuple(values))
-    return converted
-
-
-def _faster(converters: dict, connection) -> dict:
-    """The columns' converters (functions, expression, whether NULL stays None), two of Django's swapped for
-    faster ones with the same results.
-
-    A plain JSON column is decoded by orjson instead of `json.loads`: a 20-product API page decodes about a
-    hundred JSON values (attributes, options), and `json.loads` took four times as long. A value orjson
-    refuses (NaN, an integer beyond 64 bits, which orjson would make a float) goes to Django's own
-    converter. On SQLite, a datetime column's text is parsed as Django parses it (`fromisoformat` first)
-    without its two settings lookups per value, which took more than the parsing."""
-    sqlite_datetimes = connection.vendor == "sqlite" and settings.USE_TZ
-    faster = {}
-    for position, (functions, expression) in converters.items():
-        swapped = []
-        for function in functions:
-            if _plain_json(function, expression):
-                function = _json_value
-            elif sqlite_datetimes and _is_sqlite_datetime(function, connection):
-                function = _sqlite_datetime
-            swapped.append(function)
-        faster[position] = (swapped, expression, _keeps_none(swapped, expression, connection))
-    return faster
-
-
-def _keeps_none(functions: list, expression, connection) -> bool:
-    """Whether these converters turn NULL into None, as Django's own all do: then a NULL (most sale prices and
-    dates, say) need not go through them. Asked once per column, of the converters themselves."""
-    value = None
-    try:
-        for function in functions:
-            value = function(value, expression, connection)
-    except Exception:  # noqa: BLE001 - a converter that cannot take None is simply always called
-        return False
-    return value is None
-
-
-def _is_sqlite_datetime(function, connection) -> bool:
-    return getattr(function, "__func__", None) is type(connection.ops).convert_datetimefield_value
-
-
-def _sqlite_datetime(value, expression, connection):
-    if value is None:
-        return None
-    if not isinstance(value, datetime):  # a column of the declared type comes parsed by the driver already
-        try:
-            value = datetime.fromisoformat(value)
-        except (TypeError, ValueError):  # what Django's own parser may still read (or reject as it would)
-            return connection.ops.convert_datetimefield_value(value, expression, connection)
-    # Django's `make_aware(value, connection.timezone)`, which is this for a naive value.
-    return value if value.tzinfo is not None else value.replace(tzinfo=connection.timezone)
-
-
-def _plain_json(function, expression) -> bool:
-    field = getattr(function, "__self__", None)
-    return (
-        isinstance(field, JSONField)
-        and getattr(function, "__func__", None) is JSONField.from_db_value
-        and field.decoder is None
-        and isinstance(expression, Col)  # not a key transform, whose values may come unquoted
-    )
-
-
-def json_loads(text: str) -> Any:
-    """`json.loads(text)`, by orjson wherever that gives the same value: orjson would make an integer beyond
-    64 bits a float, and refuses NaN and the like, which go to the standard library."""
-    if _LONG_DIGITS.search(text) is None:
-        with contextlib.suppress(orjson.JSONDecodeError):
-            return orjson.loads(text)
-    return json.loads(text)
-
-
-def _json_value(value, expression, connection):
-    if value is None:
-        return None
-    try:
-        return json_loads(value)
-    except json.JSONDecodeError:  # Django's converter answers the text itself then
-        return expression.output_field.from_db_value(value, expression, connection)
+    return sql, params, compiler, column_converters(compiler.get_converters(fields), compiler.connection)
 
 
 def _compile_update(queryset: QuerySet, changes: dict[str, Any]) -> tuple:
     query = queryset.query.chain(UpdateQuery)
     query.add_update_values(changes)
     sql, params = query.get_compiler(using=queryset.db).as_sql()
-    return sql, params, None, None
+    return sql, params, None, ()
 
 
 def _compile_insert(connection, model: type[Model], rows: int) -> _Insert:

@@ -8,6 +8,7 @@ import re
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 from channels.resolved import ResolvedProduct
@@ -62,6 +63,9 @@ TEXT_FIELDS = ("title", "summary", "description")
 TAG = re.compile(r"<[^>]+>")
 
 
+# Several rules of a product ask for the same text (required, lengths, capitals): a feed checks every product,
+# and the last few answers are kept rather than worked out again.
+@lru_cache(maxsize=16)
 def plain_text(html: str) -> str:
     return " ".join(TAG.sub(" ", html or "").split())
 

@@ -24,8 +24,9 @@ from tests.factories import (
     StockLevelFactory,
     VariantFactory,
     VariantListingFactory,
+    listed_product,
 )
-from tests.feeds.conftest import TRICKY_TITLE, catalog_for, expected_skus
+from tests.feeds.conftest import TRICKY_TITLE, catalog_for, expected_skus, set_listing
 
 SPECS = Path("/work/shared/specs/amazon")
 G = "{http://base.google.com/ns/1.0}"
@@ -414,3 +415,38 @@ def test_export_feed_command_reports_each_amazon_document(amazon, settings, tmp_
     assert "out.json: 3 messages" in summary and "out-2.json: 1 message," in summary
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out-2.json", "out-2.json.gz", "out.json", "out.json.gz"]
     assert [len(amazon_document_at(tmp_path / n)["messages"]) for n in ("out.json", "out-2.json")] == [3, 1]
+
+
+@pytest.mark.parametrize("fmt", ["google-xml", "meta-csv", "amazon-json"])
+def test_a_variants_color_outranks_the_products_and_the_listings_outranks_both(google, meta, amazon, fmt):
+    """A variant-level fact (color, size …) is the listing's channel attribute, else the variant's option, else
+    the product attribute. The resolver carries a product attribute of a channel attribute's name as the
+    product's channel attribute too; a feed gave that one to every variant, over their own colors."""
+    channel = {"google-xml": google, "meta-csv": meta, "amazon-json": amazon}[fmt]
+    product = listed_product(channel, variants=3, attributes={"color": "Red", "material": "Wool"})
+    category = "LUGGAGE" if channel.kind == "amazon" else ""
+    set_listing(product, channel, channel_category=category, attributes={"condition": "new"})
+    blue, green, plain = product.variants.order_by("sort_order", "pk")
+    blue.options, green.options = {"color": "Blue"}, {"color": "Green", "material": "Silk"}
+    blue.save()
+    green.save()
+
+    colors = item_facts(build_feed(channel, fmt), fmt)
+
+    assert colors == {blue.sku: ("Blue", "Wool"), green.sku: ("Green", "Silk"), plain.sku: ("Red", "Wool")}
+    set_listing(product, channel, attributes={"color": "Black", "condition": "new"})
+    assert set(item_facts(build_feed(channel, fmt), fmt).values()) == {("Black", "Wool"), ("Black", "Silk")}
+
+
+def item_facts(build, fmt: str) -> dict[str, tuple[str, str]]:
+    """(color, material) of each item, by SKU, as the format writes them."""
+    if fmt == "google-xml":
+        return {sku: (fields["color"][0], fields["material"][0]) for sku, fields in google_items(build).items()}
+    if fmt == "meta-csv":
+        rows = csv.DictReader(io.StringIO(read(build).decode("utf-8"), newline=""))
+        return {row["id"]: (row["color"], row["material"]) for row in rows}
+    messages = amazon_document(build)["messages"]
+    return {
+        message["sku"]: (message["attributes"]["color"][0]["value"], message["attributes"]["material"][0]["value"])
+        for message in messages
+    }

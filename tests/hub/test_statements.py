@@ -183,18 +183,3 @@ def test_a_converter_that_turns_null_into_a_value_still_runs_on_nulls():
     rows = rows_for_ids(("test-null-as-text", object()), gtins, [with_gtin.pk, without.pk])
 
     assert rows == [(with_gtin.pk, "04006381333931"), (without.pk, "(none)")] == list(gtins([with_gtin.pk, without.pk]))
-
-
-@pytest.mark.parametrize("text", ["2026-03-04 05:06:07", "2026-03-04 05:06:07.000123", "2026-3-4 5:06:07"])
-def test_sqlite_datetime_text_is_read_as_djangos_converter_reads_it(text):
-    connection = connections[DEFAULT_DB_ALIAS]
-    if connection.vendor != "sqlite":
-        pytest.skip("SQLite stores datetimes as text; PostgreSQL's driver returns them parsed")
-    expression = (
-        Product.objects.values_list("created_at").query.get_compiler(connection=connection).get_select()[0][0][0]
-    )
-
-    ours = statements._sqlite_datetime(text, expression, connection)
-
-    assert ours == connection.ops.convert_datetimefield_value(text, expression, connection)
-    assert ours.tzinfo == connection.ops.convert_datetimefield_value(text, expression, connection).tzinfo

@@ -48,16 +48,17 @@ class FeedItem:
 def option_sources(product: ResolvedProduct, codes: Iterable[str]) -> tuple[tuple[str, Any, Any], ...]:
     """Where the variant-level facts `codes` (size, color …) come from for the items of `product`.
 
-    A fact is the channel attribute, else the variant's option, else the product attribute. The product's
-    part is worked out here once for all its variants: per code, the channel attribute's value (None when
+    A fact is the listing's channel attribute, else the variant's option, else the product attribute (which
+    `channel_attributes` also carries, as the product's fallback: it must not outrank the variant). The
+    product's part is worked out here once for all its variants: per code, the listing's value (None when
     empty: the variant decides) and the first product attribute of that code. `option_text` finishes it."""
     first_attributes: dict[str, Any] = {}
     for attribute in product.attributes:
         first_attributes.setdefault(attribute.code, attribute.value)
-    channel = product.channel_attributes
+    listing = product.listing_attributes
     sources = []
     for code in codes:
-        value = channel.get(code)
+        value = listing.get(code)
         sources.append((code, None if value is None or value == "" else value, first_attributes.get(code)))
     return tuple(sources)
 
