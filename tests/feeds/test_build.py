@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from catalog.models import Brand, Product, ProductImage, ProductType, StockLevel, StockLocation, Variant
-from channels.bulk import UNCOLLECTED_LIMIT, batch_done, collector_paused
+from channels.bulk import COLLECT_EVERY, UNCOLLECTED_LIMIT, batch_done, collector_paused
 from channels.feeds.formats import GOOGLE_XML
 from channels.feeds.models import FeedBuild, FeedSettings
 from channels.feeds.pipeline import IMAGE_SPEC, build_feed, feed_path
@@ -145,7 +145,8 @@ class Cycle:
 
 def test_between_batches_cycles_are_collected_only_once_enough_have_accumulated():
     """`batch_done` skips the pass while few objects wait (a build makes no cycles, and a pass per chunk cost 5%)
-    and collects once UNCOLLECTED_LIMIT objects have accumulated, so a job that does make cycles stays flat."""
+    and collects once UNCOLLECTED_LIMIT objects have accumulated or COLLECT_EVERY batches have passed, so a job
+    that does make cycles stays flat."""
     with collector_paused():
         few = weakref.ref(Cycle())
         batch_done()
@@ -155,6 +156,13 @@ def test_between_batches_cycles_are_collected_only_once_enough_have_accumulated(
         batch_done()
         assert few() is None and all(ref() is None for ref in many)
         assert gc.get_count()[0] < 1_000
+
+        rare = weakref.ref(Cycle())  # a few cycles (holding large values, say) are collected every COLLECT_EVERY
+        for _ in range(COLLECT_EVERY - 1):
+            batch_done()
+        assert rare() is not None
+        batch_done()
+        assert rare() is None
 
 
 def test_missing_renditions_are_made_in_bulk_not_one_query_set_per_image(google):

@@ -10,8 +10,8 @@ pytestmark = pytest.mark.django_db
 
 def test_in_ids_finds_what_in_finds_on_keys_and_foreign_keys():
     products = [ProductFactory() for _ in range(4)]
-    for product in products:
-        VariantFactory(product=product)
+    for number, product in enumerate(products):
+        VariantFactory(product=product, sort_order=number * 10)
     wanted = [products[0].pk, products[2].pk, 10**9]
 
     assert set(Product.objects.filter(pk__in_ids=wanted)) == set(Product.objects.filter(pk__in=wanted))
@@ -19,6 +19,10 @@ def test_in_ids_finds_what_in_finds_on_keys_and_foreign_keys():
     assert set(by_fk) == set(Variant.objects.filter(product_id__in=wanted).values_list("pk", flat=True))
     assert len(by_fk) == 2
     assert not Product.objects.filter(pk__in_ids=[]).exists()
+    # A 32-bit integer column against the ids (on PostgreSQL the array's text cast to bigint[])
+    by_int = Variant.objects.filter(sort_order__in_ids=[0, 20, 25]).values_list("pk", flat=True)
+    assert set(by_int) == set(Variant.objects.filter(sort_order__in=[0, 20, 25]).values_list("pk", flat=True))
+    assert len(by_int) == 2
 
 
 def test_in_ids_sends_one_parameter_and_the_same_sql_whatever_the_number_of_ids():
