@@ -4,9 +4,10 @@
 #
 # What the bench's data holds, and so what the raw runs leave out (each would be a few more SQL expressions):
 # only synthetic products (catalog/demo/synthetic.py): live, one brand, one category, one image (the shared
-# placeholder, main role, no focal point), attributes and options of plain strings, three active variants with
-# a GTIN-13, an MPN and a weight; listings published without a window, with `{"condition": "new"}` and no text
-# overrides; variant listings in USD with a price and nothing else. Hence, left out:
+# placeholder, main role, no focal point), attributes and options of plain strings or whole numbers (a pan's
+# diameter, written "24 cm" as its size), three active variants with a GTIN-13, an MPN and a weight; listings
+# published without a window, with `{"condition": "new"}` and no text overrides; variant listings in USD with a
+# price and nothing else. Hence, left out:
 # - translations (the channel's locale has none; the resolver would take a translation's texts first);
 # - channel image subsets (channels_productlistingimage): the product's own images are used;
 # - sale prices and their dates (no variant listing has a sale price), availability dates (no preorder or
@@ -42,12 +43,29 @@ def same_sql(fmt: str, postgresql: bool) -> tuple[str, list[str]]:
         # channel_attributes[key]: the listing's value, else the product's attribute (a channel attribute key)
         return f"COALESCE(NULLIF({json_text('pl.attributes', key)}, ''), NULLIF({json_text('p.attributes', key)}, ''))"
 
+    def dynamic_json_text(column: str, key: str) -> str:  # `key` an SQL expression
+        return f"({column} ->> {key})" if postgresql else f"json_extract({column}, '$.' || {key})"
+
+    def with_unit(value: str, unit: str) -> str:
+        return f"CASE WHEN {unit} <> '' THEN {value} || ' ' || {unit} ELSE {value} END"
+
     def option(key: str) -> str:
         # option_sources + option_text: the listing's channel attribute, else the variant's option, else the
-        # product's attribute.
+        # product's attribute; option and attribute are the product type's attribute holding the fact (the
+        # `held_by` join: the attribute named `key`, else the first marked as standing for it) with its unit.
         fixed = per_product(f"fixed_{key}", f"NULLIF({json_text('pl.attributes', key)}, '')")
-        fallback = per_product(f"fallback_{key}", f"NULLIF({json_text('p.attributes', key)}, '')")
-        return f"COALESCE({fixed}, NULLIF({json_text('v.options', key)}, ''), {fallback}, '')"
+        held_code, held_unit = f"COALESCE(held_by.{key}_code, '{key}')", f"COALESCE(held_by.{key}_unit, '')"
+        code = per_product(f"code_{key}", held_code)
+        unit = per_product(f"unit_{key}", held_unit)
+        own = f"NULLIF({json_text('p.attributes', key)}, '')"
+        held = f"NULLIF({dynamic_json_text('p.attributes', held_code)}, '')"
+        fallback = per_product(
+            f"fallback_{key}",
+            f"CASE WHEN {held_code} = '{key}' THEN {with_unit(own, held_unit)} "
+            f"ELSE COALESCE({own}, {with_unit(held, held_unit)}) END",
+        )
+        variant_value = with_unit(f"NULLIF({dynamic_json_text('v.options', code)}, '')", unit)
+        return f"COALESCE({fixed}, {variant_value}, {fallback}, '')"
 
     def plain(html: str) -> str:
         if postgresql:
@@ -207,6 +225,17 @@ LEFT JOIN (SELECT path, {aggregate("name", " > ", "depth")} AS trail
                    ON a.path = substr(c.path, 1, length(a.path)) ORDER BY c.path, a.depth) ancestors
            GROUP BY path) crumbs ON crumbs.path = first_category.path""",
         ]
+    # - which of the product type's attributes holds each variant fact, and its unit (ResolvedProductType)
+    held_by = ",\n       ".join(
+        f"""(SELECT a.{column} FROM catalog_producttypeattribute l JOIN catalog_attribute a ON a.id = l.attribute_id
+         WHERE l.product_type_id = t.id AND (a.code = '{key}' OR a.marketplace_attribute = '{key}')
+         ORDER BY CASE WHEN a.code = '{key}' THEN 0 ELSE 1 END, l.sort_order, l.id LIMIT 1) AS {key}_{column}"""
+        for key in ("color", "size", "material")
+        for column in ("code", "unit")
+    )
+    joins.append(
+        f"LEFT JOIN (SELECT t.id, {held_by}\nFROM catalog_producttype t) held_by ON held_by.id = p.product_type_id"
+    )
     joined = "\n".join(joins)
     product_values = ",\n       ".join(f"{expression} AS {name}" for name, expression in shared.items())
     select = ",\n       ".join(f"{expression} AS {name}" for name, expression in columns.items())

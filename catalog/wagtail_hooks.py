@@ -170,12 +170,13 @@ class ProductTypeViewSet(SnippetViewSet):
 class AttributeViewSet(SnippetViewSet):
     model = Attribute
     icon = "list-ul"
-    list_display = ["name", "code", "kind", "unit"]
+    list_display = ["name", "code", "kind", "unit", "marketplace_attribute"]
     list_filter = ["kind"]
     edit_handler = ObjectList(
         [
             FieldRowPanel([FieldPanel("name"), FieldPanel("code")]),
             FieldRowPanel([FieldPanel("kind"), FieldPanel("unit")]),
+            FieldPanel("marketplace_attribute"),
             InlinePanel("options", panels=[FieldPanel("value")], label="Allowed value (for choices)"),
         ]
     )

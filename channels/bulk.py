@@ -337,10 +337,17 @@ def _attribute_links(type_ids: set[int]) -> dict[int, Rows]:
         return (
             ProductTypeAttribute.objects.filter(product_type_id__in_ids=some)
             .order_by("sort_order", "pk")
-            .values_list("product_type_id", "attribute__code", "attribute__name", "attribute__unit")
+            .values_list(
+                "product_type_id",
+                "attribute__code",
+                "attribute__name",
+                "attribute__unit",
+                "attribute__marketplace_attribute",
+            )
         )
 
     rows = rows_for_ids(("attribute_links",), build, sorted(type_ids))
-    for type_id, code, name, unit in rows:
-        links[type_id].append(SimpleNamespace(attribute=SimpleNamespace(code=code, name=name, unit=unit)))
+    for type_id, code, name, unit, stands_for in rows:
+        attribute = SimpleNamespace(code=code, name=name, unit=unit, marketplace_attribute=stands_for)
+        links[type_id].append(SimpleNamespace(attribute=attribute))
     return links

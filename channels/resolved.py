@@ -32,6 +32,9 @@ class ResolvedProductType:
     id: int
     name: str
     slug: str
+    # Marketplace variant fact (size, color …) → (the code of the type's attribute that holds it, its unit):
+    # the type's attribute of that name, else the first one marked as standing for it (shoe_size for size).
+    marketplace_attributes: dict[str, tuple[str, str]] = field(default_factory=dict, compare=False, hash=False)
 
 
 @value
@@ -141,6 +144,13 @@ class ResolvedProduct:
     @property
     def sellable_variants(self) -> tuple[ResolvedVariant, ...]:
         return tuple(variant for variant in self.variants if variant.sellable)
+
+    def attribute_for(self, fact: str) -> tuple[str, str]:
+        """The code of the attribute holding the marketplace variant fact `fact` (size, color …) and its unit:
+        `fact` itself unless the product type has an attribute standing for it (shoe_size for size)."""
+        if self.product_type is None:
+            return fact, ""
+        return self.product_type.marketplace_attributes.get(fact, (fact, ""))
 
     def variant(self, sku: str) -> ResolvedVariant | None:
         return next((variant for variant in self.variants if variant.sku == sku), None)

@@ -20,6 +20,7 @@ from django.db.models import F, Sum
 from django.utils import timezone
 
 from catalog.models import Category, Product, ProductImage, StockLevel
+from catalog.models.product_type import MarketplaceAttribute
 from catalog.money import quantize
 from channels.attributes import CHANNEL_ATTRIBUTES
 from channels.models import Channel
@@ -37,6 +38,7 @@ from hub.statements import Texts, rows_for
 
 STOCK_ANNOTATION = "channel_stock_available"  # set on variants by the prefetch bundle
 _AVAILABILITY_ORDER = ("in_stock", "preorder", "backorder", "out_of_stock")
+MARKETPLACE_CODES = frozenset(MarketplaceAttribute.values)
 _ALL_CHANNEL_ATTRIBUTE_KEYS = frozenset(key for keys in CHANNEL_ATTRIBUTES.values() for key in keys)
 
 
@@ -68,6 +70,7 @@ class _Context:
     # Shared by the batch's products (a page's products are mostly in a few categories and product types)
     categories: dict[int, ResolvedCategory] = field(default_factory=dict)  # by category id
     attribute_links: dict[int, dict] = field(default_factory=dict)  # product type id -> code -> attribute
+    product_types: dict[int, ResolvedProductType] = field(default_factory=dict)  # by product type id
 
     def facts_for(self, product) -> _Facts:
         facts = self.facts.get(id(product))
@@ -131,7 +134,7 @@ def _categories_at(paths: list[str]):
 def _read_facts(product, context: _Context) -> _Facts:
     facts = _Facts(
         brand=_brand(product),
-        product_type=_product_type(product),
+        product_type=_product_type(product, context),
         categories=tuple(_category(category, context) for category in product.categories.all()),
         attributes=_attributes(product, context),
         base_channel_attributes={
@@ -297,11 +300,30 @@ def _brand(product) -> ResolvedBrand | None:
     return ResolvedBrand(id=brand.pk, name=brand.name, slug=brand.slug)
 
 
-def _product_type(product) -> ResolvedProductType | None:
-    if product.product_type_id is None:
+def _product_type(product, context: _Context) -> ResolvedProductType | None:
+    type_id = product.product_type_id
+    if type_id is None:
         return None
-    product_type = product.product_type
-    return ResolvedProductType(id=product_type.pk, name=product_type.name, slug=product_type.slug)
+    resolved = context.product_types.get(type_id)
+    if resolved is None:
+        product_type = product.product_type
+        resolved = context.product_types[type_id] = ResolvedProductType(
+            id=product_type.pk,
+            name=product_type.name,
+            slug=product_type.slug,
+            marketplace_attributes=_marketplace_attributes(_type_attributes(product, context)),
+        )
+    return resolved
+
+
+def _marketplace_attributes(attributes: dict) -> dict[str, tuple[str, str]]:
+    """Which of a product type's attributes holds each marketplace variant fact (see ResolvedProductType)."""
+    chosen = {code: (code, attribute.unit) for code, attribute in attributes.items() if code in MARKETPLACE_CODES}
+    for code, attribute in attributes.items():
+        stands_for = getattr(attribute, "marketplace_attribute", "")
+        if stands_for and stands_for not in chosen:
+            chosen[stands_for] = (code, attribute.unit)
+    return chosen
 
 
 def _ancestor_paths(path: str) -> list[str]:
@@ -342,13 +364,7 @@ def _attributes(product, context: _Context) -> tuple[ResolvedAttribute, ...]:
     values = product.attributes or {}
     if not values:
         return ()
-    links = {}
-    type_id = product.product_type_id
-    if type_id is not None:
-        links = context.attribute_links.get(type_id)
-        if links is None:
-            attribute_links = product.product_type.attribute_links.all()
-            links = context.attribute_links[type_id] = {link.attribute.code: link.attribute for link in attribute_links}
+    links = _type_attributes(product, context)
     resolved = []
     for code, value in values.items():
         attribute = links.get(code)
@@ -361,3 +377,15 @@ def _attributes(product, context: _Context) -> tuple[ResolvedAttribute, ...]:
             )
         )
     return tuple(resolved)
+
+
+def _type_attributes(product, context: _Context) -> dict:
+    """The attributes of the product's type by code, in the type's order ({} without a type)."""
+    type_id = product.product_type_id
+    if type_id is None:
+        return {}
+    links = context.attribute_links.get(type_id)
+    if links is None:
+        attribute_links = product.product_type.attribute_links.all()
+        links = context.attribute_links[type_id] = {link.attribute.code: link.attribute for link in attribute_links}
+    return links

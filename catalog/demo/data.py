@@ -39,6 +39,7 @@ class AttributeSpec:
     kind: str  # an Attribute.Kind value
     unit: str = ""
     options: tuple[str, ...] = ()
+    marketplace_attribute: str = ""  # a MarketplaceAttribute value: what the feeds send it as
 
 
 @dataclass(frozen=True)
@@ -125,7 +126,13 @@ CATEGORIES = (
 
 ATTRIBUTES = (
     AttributeSpec("size", "Size", "choice", options=("XS", "S", "M", "L", "XL", "XXL")),
-    AttributeSpec("shoe_size", "Shoe size (EU)", "choice", options=tuple(str(size) for size in range(36, 48))),
+    AttributeSpec(
+        "shoe_size",
+        "Shoe size (EU)",
+        "choice",
+        options=tuple(str(size) for size in range(36, 48)),
+        marketplace_attribute="size",
+    ),
     AttributeSpec("color", "Colour", "text"),
     AttributeSpec("material", "Material", "text"),
     AttributeSpec("fit", "Fit", "choice", options=("Regular", "Slim", "Relaxed", "Oversized")),
@@ -133,14 +140,16 @@ ATTRIBUTES = (
     AttributeSpec("capacity", "Capacity", "number", unit="ml"),
     AttributeSpec("dishwasher_safe", "Dishwasher safe", "boolean"),
     AttributeSpec("induction_ready", "Induction ready", "boolean"),
-    AttributeSpec("diameter", "Diameter", "number", unit="cm"),
+    AttributeSpec("diameter", "Diameter", "number", unit="cm", marketplace_attribute="size"),
     AttributeSpec("thread_count", "Thread count", "number"),
-    AttributeSpec("bed_size", "Bed size", "choice", options=("Single", "Double", "Queen", "King")),
+    AttributeSpec(
+        "bed_size", "Bed size", "choice", options=("Single", "Double", "Queen", "King"), marketplace_attribute="size"
+    ),
     AttributeSpec("volume", "Volume", "number", unit="L"),
     AttributeSpec("sleeps", "Sleeps", "number", unit="persons"),
     AttributeSpec("seasons", "Seasons", "choice", options=("3-season", "4-season")),
     AttributeSpec("temperature_rating", "Comfort temperature", "number", unit="°C"),
-    AttributeSpec("length", "Length", "choice", options=("Regular", "Long")),
+    AttributeSpec("length", "Length", "choice", options=("Regular", "Long"), marketplace_attribute="size"),
 )
 
 PRODUCT_TYPES = (

@@ -73,8 +73,18 @@ def ensure_attributes() -> dict[str, Attribute]:
     attributes = {attribute.code: attribute for attribute in Attribute.objects.filter(code__in=codes)}
     for spec in data.ATTRIBUTES:
         if spec.code in attributes:
+            attribute = attributes[spec.code]
+            if spec.marketplace_attribute and not attribute.marketplace_attribute:  # a demo loaded before the field
+                attribute.marketplace_attribute = spec.marketplace_attribute
+                attribute.save(update_fields=["marketplace_attribute"])
             continue
-        attribute = Attribute.objects.create(code=spec.code, name=spec.name, kind=spec.kind, unit=spec.unit)
+        attribute = Attribute.objects.create(
+            code=spec.code,
+            name=spec.name,
+            kind=spec.kind,
+            unit=spec.unit,
+            marketplace_attribute=spec.marketplace_attribute,
+        )
         AttributeOption.objects.bulk_create(
             AttributeOption(attribute=attribute, value=value, sort_order=order)
             for order, value in enumerate(spec.options)

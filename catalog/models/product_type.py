@@ -13,6 +13,17 @@ TRUE_WORDS = {"yes", "true", "1", "y", "on"}
 FALSE_WORDS = {"no", "false", "0", "n", "off"}
 
 
+class MarketplaceAttribute(models.TextChoices):
+    """The variant facts the marketplace feeds send (feeds.md: Google, Meta and Amazon all take these)."""
+
+    COLOR = "color", "Colour"
+    SIZE = "size", "Size"
+    MATERIAL = "material", "Material"
+    PATTERN = "pattern", "Pattern"
+    GENDER = "gender", "Gender"
+    AGE_GROUP = "age_group", "Age group"
+
+
 class Attribute(index.Indexed, ClusterableModel):
     class Kind(models.TextChoices):
         TEXT = "text", "Text"
@@ -24,12 +35,23 @@ class Attribute(index.Indexed, ClusterableModel):
     name = models.CharField(max_length=120)
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.TEXT)
     unit = models.CharField(max_length=20, blank=True, help_text="For numbers: cm, kg, ml …")
+    # Marketplaces know a fixed set of variant facts: an item group's items must differ in them (Google
+    # rejects shoes without a size). An attribute of another name says which one it stands for.
+    marketplace_attribute = models.CharField(
+        "sent to marketplaces as",
+        max_length=20,
+        blank=True,
+        choices=MarketplaceAttribute.choices,
+        help_text="Sent to Google, Meta and Amazon as this attribute when a product has none of that name, "
+        "e.g. “Shoe size (EU)” as size.",
+    )
 
     panels = [
         FieldPanel("name"),
         FieldPanel("code"),
         FieldPanel("kind"),
         FieldPanel("unit"),
+        FieldPanel("marketplace_attribute"),
         InlinePanel("options", label="Allowed values (for choices)"),
     ]
     search_fields = [index.SearchField("name"), index.SearchField("code")]

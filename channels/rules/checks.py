@@ -351,9 +351,10 @@ class GoogleApparel(Rule):
             needed.append("size")
         issues = []
         for name in needed:
-            if name in ("color", "size") and all(name in v.options for v in product.variants if v.published):
+            held_by, _ = product.attribute_for(name)  # shoe_size for size, where the product type says so
+            if name in ("color", "size") and all(held_by in v.options for v in product.variants if v.published):
                 continue  # a variant option is as good
-            if field_value(product, name) in (None, ""):
+            if field_value(product, name) in (None, "") and field_value(product, held_by) in (None, ""):
                 issues.append(Issue("error", name, f"Google requires {name.replace('_', ' ')} for apparel."))
         return issues
 

@@ -188,6 +188,23 @@ def test_catalog_admin_pages_open(logged_in, model):
     assert logged_in.get(reverse(f"wagtailsnippets_catalog_{model}:add")).status_code == 200
 
 
+def test_a_merchandiser_marks_an_attribute_as_standing_for_the_marketplace_size(logged_in):
+    shoe_size = AttributeFactory(code="shoe_size", name="Shoe size")
+    edit = reverse("wagtailsnippets_catalog_attribute:edit", args=[shoe_size.pk])
+    form = {"name": "Shoe size", "code": "shoe_size", "kind": "text", "unit": "", "options-TOTAL_FORMS": "0"}
+    form |= {"options-INITIAL_FORMS": "0", "options-MIN_NUM_FORMS": "0", "options-MAX_NUM_FORMS": "1000"}
+
+    refused = logged_in.post(edit, {**form, "marketplace_attribute": "shoe_size"})
+    saved = logged_in.post(edit, {**form, "marketplace_attribute": "size"})
+
+    assert refused.status_code == 200 and "marketplace_attribute" in refused.context["form"].errors
+    assert saved.status_code == 302
+    shoe_size.refresh_from_db()
+    assert shoe_size.marketplace_attribute == "size"
+    listing = logged_in.get(reverse("wagtailsnippets_catalog_attribute:list"))
+    assert "Sent to marketplaces as" in listing.content.decode()
+
+
 # --- The category tree --------------------------------------------------------------------------
 
 CATEGORY_ADD = reverse("wagtailsnippets_catalog_category:add")

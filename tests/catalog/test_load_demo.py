@@ -8,7 +8,7 @@ from wagtail.models import Revision
 from wagtail.search.backends import get_search_backend
 
 from catalog.demo import data
-from catalog.models import Brand, Category, Product, ProductImage, StockLevel, StockLocation, Variant
+from catalog.models import Attribute, Brand, Category, Product, ProductImage, StockLevel, StockLocation, Variant
 from catalog.validators import is_valid_gtin
 
 pytestmark = pytest.mark.django_db
@@ -62,6 +62,8 @@ def test_demo_loads_the_curated_catalog_and_a_second_run_changes_nothing():
     assert Product.objects.filter(live=False, go_live_at__isnull=True).count() == 2  # drafts
     assert not Product.objects.filter(latest_revision__isnull=True).exists()
     assert not Product.objects.filter(live=True, live_revision__isnull=True).exists()
+    sizes = Attribute.objects.filter(marketplace_attribute="size").values_list("code", flat=True)
+    assert sorted(sizes) == ["bed_size", "diameter", "length", "shoe_size"]
 
     before = catalog_counts()
     output = load_demo()

@@ -6,11 +6,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from catalog.models import Product
+from catalog.models import Product, ProductTypeAttribute
+from channels.bulk import load_products
 from channels.models import Channel, ProductListing, VariantListing
 from channels.resolver import resolve, resolve_many
 from channels.selectors import prefetch_bundle, resolve_variant_by_sku, resolve_variants_by_skus, visible_in
 from tests.factories import (
+    AttributeFactory,
     BrandFactory,
     ChannelFactory,
     ImageFactory,
@@ -19,6 +21,7 @@ from tests.factories import (
     ProductListingFactory,
     ProductListingImageFactory,
     ProductTranslationFactory,
+    ProductTypeFactory,
     StockLevelFactory,
     StockLocationFactory,
     VariantFactory,
@@ -205,6 +208,30 @@ def test_brand_categories_with_breadcrumbs_attributes_and_url(web):
     assert resolved.channel_attributes == {"condition": "new"}
     assert resolved.url == "https://shop.example.com/p/oxford?sku=OX-1"
     assert resolved.variant(variant.sku).url == "https://shop.example.com/p/oxford?sku=OX-1"
+
+
+def test_the_product_type_says_which_attribute_holds_each_marketplace_fact(web):
+    """The type's attribute named after the fact, else the first (in the type's order) marked as standing for
+    it, with its unit; the same whether the product comes as model instances or as the feeds' plain rows."""
+    product_type = ProductTypeFactory()
+    attributes = [
+        AttributeFactory(code="shoe_size", marketplace_attribute="size"),
+        AttributeFactory(code="diameter", unit="cm", marketplace_attribute="size"),
+        AttributeFactory(code="hue", marketplace_attribute="color"),
+        AttributeFactory(code="color"),
+        AttributeFactory(code="fabric", marketplace_attribute="material"),
+    ]
+    for order, attribute in enumerate(attributes):
+        ProductTypeAttribute.objects.create(product_type=product_type, attribute=attribute, sort_order=order)
+    product = listed_product(web, product_type=product_type)
+
+    instances = resolve(Product.objects.get(pk=product.pk), web)
+    (rows,) = resolve_many(load_products([product.pk], channel=web), web)
+
+    expected = {"size": ("shoe_size", ""), "color": ("color", ""), "material": ("fabric", "")}
+    assert instances.product_type.marketplace_attributes == expected
+    assert rows.product_type.marketplace_attributes == expected
+    assert [instances.attribute_for(fact) for fact in ("size", "pattern")] == [("shoe_size", ""), ("pattern", "")]
 
 
 def test_a_sku_that_is_not_url_safe_is_percent_encoded_in_the_url(web):

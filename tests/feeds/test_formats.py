@@ -11,6 +11,7 @@ import pytest
 from django.core.management import call_command
 from lxml import etree
 
+from catalog.models import Attribute, ProductTypeAttribute
 from channels.feeds.formats import AMAZON_JSON
 from channels.feeds.pipeline import build_feed, set_link
 from channels.feeds.serializers.google import COLUMNS as GOOGLE_COLUMNS
@@ -18,12 +19,15 @@ from channels.feeds.serializers.meta import COLUMNS as META_COLUMNS
 from channels.feeds.sku_sets import SKU_FILE, read_skus
 from channels.models import ProductListing, VariantListing
 from tests.factories import (
+    AttributeFactory,
     ProductFactory,
     ProductImageFactory,
     ProductListingFactory,
+    ProductTypeFactory,
     StockLevelFactory,
     VariantFactory,
     VariantListingFactory,
+    choice_attribute,
     listed_product,
 )
 from tests.feeds.conftest import TRICKY_TITLE, catalog_for, expected_skus, set_listing
@@ -438,15 +442,70 @@ def test_a_variants_color_outranks_the_products_and_the_listings_outranks_both(g
     assert set(item_facts(build_feed(channel, fmt), fmt).values()) == {("Black", "Wool"), ("Black", "Silk")}
 
 
-def item_facts(build, fmt: str) -> dict[str, tuple[str, str]]:
-    """(color, material) of each item, by SKU, as the format writes them."""
+@pytest.mark.parametrize("fmt", ["google-xml", "meta-csv", "amazon-json"])
+def test_an_attribute_marked_as_the_marketplace_size_is_sent_as_size(google, meta, amazon, fmt):
+    """Shoes vary by `shoe_size` and pans by `diameter` (cm): a marketplace knows neither name, and a Google item
+    group's items must differ in what it knows. Marked as standing for size, they are sent as size (a number
+    with its unit), from the variant's option or else the product attribute."""
+    channel = {"google-xml": google, "meta-csv": meta, "amazon-json": amazon}[fmt]
+    shoe_size = choice_attribute("shoe_size", ["41", "42"])
+    diameter = AttributeFactory(code="diameter", kind=Attribute.Kind.NUMBER, unit="cm")
+    footwear, cookware = ProductTypeFactory(), ProductTypeFactory()
+    ProductTypeAttribute.objects.create(product_type=footwear, attribute=shoe_size, role="variant")
+    ProductTypeAttribute.objects.create(product_type=cookware, attribute=diameter, role="product")
+    shoe = listed_product(channel, variants=2, product_type=footwear)
+    pan = listed_product(channel, variants=1, product_type=cookware, attributes={"diameter": 24})
+    for product in (shoe, pan):
+        category = "LUGGAGE" if channel.kind == "amazon" else ""
+        set_listing(product, channel, channel_category=category, attributes={"condition": "new"})
+    small, large = shoe.variants.order_by("sort_order", "pk")
+    small.options, large.options = {"shoe_size": "41"}, {"shoe_size": "42"}
+    small.save()
+    large.save()
+    (pan_variant,) = pan.variants.all()
+
+    assert item_facts(build_feed(channel, fmt), fmt, "size") == {small.sku: "", large.sku: "", pan_variant.sku: ""}
+
+    Attribute.objects.filter(pk__in=[shoe_size.pk, diameter.pk]).update(marketplace_attribute="size")
+    sizes = item_facts(build_feed(channel, fmt), fmt, "size")
+
+    assert sizes == {small.sku: "41", large.sku: "42", pan_variant.sku: "24 cm"}
+
+
+def test_google_takes_shoes_whose_size_is_an_attribute_marked_as_size(google):
+    """Google requires a size for shoes (category 187); a shoe's `shoe_size` option is one once it is marked."""
+    shoe_size = choice_attribute("shoe_size", ["41", "42"])
+    footwear = ProductTypeFactory()
+    ProductTypeAttribute.objects.create(product_type=footwear, attribute=shoe_size, role="variant")
+    shoe = listed_product(google, variants=2, product_type=footwear)
+    facts = {"age_group": "adult", "gender": "unisex", "color": "Black"}
+    set_listing(shoe, google, channel_category="187", attributes=facts)
+    for variant, size in zip(shoe.variants.order_by("sort_order", "pk"), ("41", "42"), strict=True):
+        variant.options = {"shoe_size": size}
+        variant.save()
+
+    unmarked = build_feed(google, "google-xml")
+    assert (unmarked.items_written, unmarked.items_skipped) == (0, 2)
+    assert unmarked.diagnostics["reasons"] == {"size: Google requires size for apparel.": 2}
+
+    Attribute.objects.filter(pk=shoe_size.pk).update(marketplace_attribute="size")
+    marked = build_feed(google, "google-xml")
+    assert (marked.items_written, marked.items_skipped) == (2, 0)
+    assert sorted(fields["size"][0] for fields in google_items(marked).values()) == ["41", "42"]
+
+
+def item_facts(build, fmt: str, *names: str) -> dict:
+    """The facts `names` of each item by SKU, as the format writes them ("" when absent): (color, material)
+    by default, a single fact's value alone."""
+    names = names or ("color", "material")
     if fmt == "google-xml":
-        return {sku: (fields["color"][0], fields["material"][0]) for sku, fields in google_items(build).items()}
-    if fmt == "meta-csv":
+        facts = {sku: [fields.get(name, [""])[0] for name in names] for sku, fields in google_items(build).items()}
+    elif fmt == "meta-csv":
         rows = csv.DictReader(io.StringIO(read(build).decode("utf-8"), newline=""))
-        return {row["id"]: (row["color"], row["material"]) for row in rows}
-    messages = amazon_document(build)["messages"]
-    return {
-        message["sku"]: (message["attributes"]["color"][0]["value"], message["attributes"]["material"][0]["value"])
-        for message in messages
-    }
+        facts = {row["id"]: [row[name] for name in names] for row in rows}
+    else:
+        facts = {
+            message["sku"]: [message["attributes"].get(name, [{"value": ""}])[0]["value"] for name in names]
+            for message in amazon_document(build)["messages"]
+        }
+    return {sku: tuple(values) if len(values) > 1 else values[0] for sku, values in facts.items()}

@@ -96,8 +96,8 @@ def variant_attributes(item: FeedItem, context: FeedContext, sources: tuple) -> 
     if variant.mpn:
         attrs["part_number"] = [{"value": clean_text(variant.mpn), "marketplace_id": market}]
     tag = language_tag(product.locale)
-    for code, fixed, fallback in sources:
-        value = option_text(variant, fixed, fallback, code)
+    for code, source in sources:
+        value = option_text(variant, source)
         if value:
             attrs[code] = _text(clean_text(value), tag, market)
     if variant.weight is not None:

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Any, BinaryIO, Protocol
+from typing import Any, BinaryIO, NamedTuple, Protocol
 
 from catalog.money import format_amount
 from channels.resolved import ResolvedProduct, ResolvedVariant
@@ -45,13 +45,23 @@ class FeedItem:
         return self.product.categories[0].path_text if self.product.categories else ""
 
 
-def option_sources(product: ResolvedProduct, codes: Iterable[str]) -> tuple[tuple[str, Any, Any], ...]:
+class OptionSource(NamedTuple):
+    """Where one variant fact of a product's items comes from (see `option_sources`)."""
+
+    fixed: Any  # the listing's value for every variant; None: each variant's own decides
+    fallback: str  # the product attribute's, as text ("" without one)
+    option_code: str  # the variant option holding the fact: the fact's name, or the attribute standing for it
+    unit: str  # that attribute's unit, written after a variant's value ("24 cm")
+
+
+def option_sources(product: ResolvedProduct, codes: Iterable[str]) -> tuple[tuple[str, OptionSource], ...]:
     """Where the variant-level facts `codes` (size, color …) come from for the items of `product`.
 
     A fact is the listing's channel attribute, else the variant's option, else the product attribute (which
-    `channel_attributes` also carries, as the product's fallback: it must not outrank the variant). The
-    product's part is worked out here once for all its variants: per code, the listing's value (None when
-    empty: the variant decides) and the first product attribute of that code. `option_text` finishes it."""
+    `channel_attributes` also carries, as the product's fallback: it must not outrank the variant). The option
+    and the attribute are the product type's attribute of the fact's name, else the one marked as standing for
+    it (`Attribute.marketplace_attribute`: a shoe's `shoe_size` is its size). The product's part is worked out
+    here once for all its variants; `option_text` finishes it."""
     first_attributes: dict[str, Any] = {}
     for attribute in product.attributes:
         first_attributes.setdefault(attribute.code, attribute.value)
@@ -59,18 +69,32 @@ def option_sources(product: ResolvedProduct, codes: Iterable[str]) -> tuple[tupl
     sources = []
     for code in codes:
         value = listing.get(code)
-        sources.append((code, None if value is None or value == "" else value, first_attributes.get(code)))
+        option_code, unit = product.attribute_for(code)
+        if option_code == code:
+            fallback = with_unit(first_attributes.get(code), unit)
+        else:  # a value under the fact's own name (not an attribute of the type: no unit known) comes first
+            fallback = with_unit(first_attributes.get(code), "") or with_unit(first_attributes.get(option_code), unit)
+        fixed = None if value is None or value == "" else value
+        sources.append((code, OptionSource(fixed, fallback, option_code, unit)))
     return tuple(sources)
 
 
-def option_text(variant: ResolvedVariant, fixed: Any, fallback: Any, code: str) -> str:
-    """A variant's fact `code` as text ("" without one), from its product's `option_sources` entry."""
-    value = fixed
-    if value is None:
-        value = variant.options.get(code)
-        if value is None or value == "":
-            value = fallback
-    return "" if value is None or value == "" else str(value)
+def option_text(variant: ResolvedVariant, source: OptionSource) -> str:
+    """A variant's fact as text ("" without one), from its product's `option_sources` entry."""
+    fixed, fallback, option_code, unit = source
+    if fixed is not None:
+        return str(fixed)
+    value = variant.options.get(option_code)
+    if value is None or value == "":
+        return fallback
+    return with_unit(value, unit)
+
+
+def with_unit(value: Any, unit: str) -> str:
+    """An attribute's value as text, followed by its unit when it has one ("" for no value)."""
+    if value is None or value == "":
+        return ""
+    return f"{value} {unit}" if unit else str(value)
 
 
 def sku_too_long(variant: ResolvedVariant, limit: int, reason: str) -> list[Issue]:

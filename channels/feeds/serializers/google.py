@@ -116,8 +116,8 @@ def variant_fields(item: FeedItem, now: datetime, sources: tuple) -> dict[str, s
     if sale_applies(variant, now):
         fields["sale_price"] = money(variant.sale_price, currency)
         fields["sale_price_effective_date"] = sale_interval(variant, now, colon=False)
-    for code, fixed, fallback in sources:
-        fields[code] = clean_text(option_text(variant, fixed, fallback, code))
+    for code, source in sources:
+        fields[code] = clean_text(option_text(variant, source))
     return fields
 
 

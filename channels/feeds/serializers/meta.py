@@ -119,8 +119,8 @@ def variant_values(item: FeedItem, context: FeedContext, sources: tuple) -> dict
         "shipping_weight": weight(variant),
         "quantity_to_sell_on_facebook": str(variant.available_quantity) if variant.available_quantity > 0 else "",
     }
-    for code, fixed, fallback in sources:
-        values[code] = truncate(clean_text(option_text(variant, fixed, fallback, code)), OPTION_LIMITS[code])
+    for code, source in sources:
+        values[code] = truncate(clean_text(option_text(variant, source)), OPTION_LIMITS[code])
     return values
 
 
