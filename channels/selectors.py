@@ -13,7 +13,16 @@ from django.db.models.functions import Cast, Coalesce
 from django.db.models.query import ModelIterable
 from django.utils import timezone
 
-from catalog.models import Category, Product, ProductImage, ProductTypeAttribute, StockLevel, Variant
+from catalog.models import (
+    Attribute,
+    Category,
+    Product,
+    ProductImage,
+    ProductType,
+    ProductTypeAttribute,
+    StockLevel,
+    Variant,
+)
 from catalog.models.product import ProductQuerySet
 from channels.bulk import (
     EMPTY,
@@ -42,6 +51,22 @@ from hub.prepared import prepared_cursor
 from hub.statements import Texts, rows_for
 
 _ITERATOR_CHUNK = 2000
+
+
+def channels_seeing_type_change(instance: Attribute | ProductType) -> list[int]:
+    """The active channels a saved product type or attribute changes (completeness, feeds): those listing a
+    product of the type, or of a type with the attribute when what it stands for changed (shoe_size as size).
+    A type's own save counts whatever changed: its attribute links are saved after it, in the same form."""
+    if isinstance(instance, Attribute):
+        if not instance.marketplace_attribute_changed:
+            return []
+        type_ids = instance.product_type_ids()
+    else:
+        type_ids = [instance.pk]
+    if not type_ids:
+        return []
+    listings = ProductListing.objects.filter(channel__active=True, product__product_type_id__in=type_ids)
+    return list(listings.values_list("channel_id", flat=True).distinct())
 
 
 def visible_in(

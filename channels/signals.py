@@ -6,8 +6,9 @@ from django.db.models.signals import post_migrate, post_save
 from django.dispatch import receiver
 from wagtail.signals import published
 
-from catalog.models import Product
+from catalog.models import Attribute, Product, ProductType
 from channels.models import Channel
+from channels.selectors import channels_seeing_type_change
 from channels.services import channels_with_outdated_rules, completeness_refresh_product
 from channels.tasks import schedule_channel_completeness
 
@@ -24,6 +25,16 @@ def recompute_completeness_on_rule_change(sender, instance: Channel, raw=False, 
         return
     instance.mark_rules_current()
     schedule_channel_completeness(instance)
+
+
+@receiver(post_save, sender=Attribute)
+@receiver(post_save, sender=ProductType)
+def recompute_completeness_on_type_change(sender, instance, raw=False, **kwargs):
+    # Google's apparel rule reads the attribute standing for size: marking one changes what it says.
+    if raw:
+        return
+    for channel in Channel.objects.filter(pk__in=channels_seeing_type_change(instance)):
+        schedule_channel_completeness(channel)
 
 
 @receiver(post_migrate)

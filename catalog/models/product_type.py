@@ -62,6 +62,24 @@ class Attribute(index.Indexed, ClusterableModel):
     def __str__(self) -> str:
         return self.name
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._loaded_marketplace_attribute = instance.marketplace_attribute
+        return instance
+
+    @property
+    def marketplace_attribute_changed(self) -> bool:
+        """Whether what the attribute stands for differs from what was loaded (post_save receivers ask)."""
+        return getattr(self, "_loaded_marketplace_attribute", "") != self.marketplace_attribute
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        self._loaded_marketplace_attribute = self.marketplace_attribute  # after the receivers have asked
+
+    def product_type_ids(self) -> list[int]:
+        return list(ProductTypeAttribute.objects.filter(attribute=self).values_list("product_type_id", flat=True))
+
     def parse(self, raw) -> tuple[object, str | None]:
         """The typed value of a raw input and None, or None and why it is not valid for this attribute."""
         text = str(raw).strip()

@@ -4,13 +4,15 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from catalog.models import Product, ProductImage
+from catalog.models import Product, ProductImage, ProductTypeAttribute
 from channels.feeds.models import FeedSettings
 from channels.models import Channel, ProductListing, VariantListing
 from tests.factories import (
     ChannelFactory,
     ImageFactory,
+    ProductTypeFactory,
     category,
+    choice_attribute,
     listed_product,
 )
 
@@ -62,6 +64,21 @@ def set_listing(product, channel, **fields) -> None:
 
 def set_prices(product, channel, **fields) -> None:
     VariantListing.objects.filter(product=product, channel=channel).update(**fields)
+
+
+def google_shoe(google: Channel) -> Product:
+    """A shoe in Google's Shoes category (187) with two variants whose sizes are a `shoe_size` option, not yet
+    marked as standing for size: Google leaves it out for want of a size."""
+    shoe_size = choice_attribute("shoe_size", ["41", "42"])
+    footwear = ProductTypeFactory()
+    ProductTypeAttribute.objects.create(product_type=footwear, attribute=shoe_size, role="variant")
+    shoe = listed_product(google, variants=2, product_type=footwear)
+    facts = {"age_group": "adult", "gender": "unisex", "color": "Black"}
+    set_listing(shoe, google, channel_category="187", attributes=facts)
+    for variant, size in zip(shoe.variants.order_by("sort_order", "pk"), ("41", "42"), strict=True):
+        variant.options = {"shoe_size": size}
+        variant.save()
+    return shoe
 
 
 def catalog_for(channel: Channel) -> dict:

@@ -1,6 +1,7 @@
 """Building: atomic swap, query counts per chunk, the command, background rebuilds, the admin page."""
 
 import gc
+import gzip
 import io
 import weakref
 from decimal import Decimal
@@ -13,17 +14,18 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from catalog.models import Brand, Product, ProductImage, ProductType, StockLevel, StockLocation, Variant
+from catalog.models import Attribute, Brand, Product, ProductImage, ProductType, StockLevel, StockLocation, Variant
 from channels.bulk import COLLECT_EVERY, UNCOLLECTED_LIMIT, batch_done, collector_paused
 from channels.feeds.formats import GOOGLE_XML
 from channels.feeds.models import FeedBuild, FeedSettings
 from channels.feeds.pipeline import IMAGE_SPEC, build_feed, feed_path
 from channels.feeds.serializers import SERIALIZERS
 from channels.feeds.tasks import feeds_mark_dirty, rebuild_channel_feeds
-from channels.models import Channel, ProductListing, VariantListing
+from channels.models import Channel, ChannelCompleteness, ProductListing, VariantListing
+from channels.services import completeness_refresh_product
 from media.models import CustomImage, CustomRendition
 from tests.factories import ChannelFactory, ImageFactory, make_gtin13
-from tests.feeds.conftest import catalog_for
+from tests.feeds.conftest import catalog_for, google_shoe
 
 
 class ExplodingSerializer:
@@ -45,6 +47,20 @@ def test_a_failing_build_leaves_the_previous_file_and_records_the_error(google, 
         build_feed(google, "google-xml")
 
     assert_failed_keeping_the_previous_file(google, "serializer bug", before)
+
+
+@pytest.mark.parametrize("level", [0, 1, 3, 4, 9])
+def test_the_gzip_copy_holds_the_feed_at_every_level(google, settings, level):
+    """Levels 1–3 go through ISA-L, 0 and 4–9 through zlib: every one is a gzip file (RFC 1952) of the feed,
+    which Python's own gzip reads back; 0 stores it uncompressed."""
+    catalog_for(google)
+    settings.FEEDS_GZIP_LEVEL = level
+
+    path = Path(build_feed(google, "google-xml").file_path)
+
+    plain, compressed = path.read_bytes(), path.with_name(path.name + ".gz").read_bytes()
+    assert gzip.decompress(compressed) == plain
+    assert (len(compressed) > len(plain)) == (level == 0)
 
 
 def assert_failed_keeping_the_previous_file(channel: Channel, error: str, before: bytes) -> None:
@@ -225,6 +241,28 @@ def test_publishing_a_product_rebuilds_its_channels_feeds_once_after_commit(goog
     assert sorted(builds.values_list("format", flat=True)) == ["google-tsv", "google-xml"]
     assert b"Renamed" in feed_path(google, GOOGLE_XML).read_bytes()
     assert FeedSettings.objects.get(channel=google).dirty_since is None
+
+
+def test_marking_an_attribute_as_size_rebuilds_the_feeds_and_recomputes_completeness(
+    google, django_capture_on_commit_callbacks
+):
+    shoe = google_shoe(google)
+    completeness_refresh_product(shoe)
+    assert ChannelCompleteness.objects.get(product=shoe, channel=google).error_count == 1  # no size
+    shoe_size = Attribute.objects.get(code="shoe_size")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        shoe_size.name = "Shoe size (EU)"
+        shoe_size.save()
+    assert not FeedBuild.objects.filter(channel=google, trigger="task").exists()  # nothing feeds send changed
+    with django_capture_on_commit_callbacks(execute=True):
+        shoe_size.marketplace_attribute = "size"
+        shoe_size.save()
+
+    assert ChannelCompleteness.objects.get(product=shoe, channel=google).error_count == 0
+    (build,) = FeedBuild.objects.filter(channel=google, format="google-xml", trigger="task")
+    assert build.items_written == 2
+    assert b"<g:size>41</g:size>" in feed_path(google, GOOGLE_XML).read_bytes()
 
 
 def test_a_burst_of_changes_ends_in_one_rebuild(google, django_capture_on_commit_callbacks):

@@ -30,7 +30,7 @@ from tests.factories import (
     choice_attribute,
     listed_product,
 )
-from tests.feeds.conftest import TRICKY_TITLE, catalog_for, expected_skus, set_listing
+from tests.feeds.conftest import TRICKY_TITLE, catalog_for, expected_skus, google_shoe, set_listing
 
 SPECS = Path("/work/shared/specs/amazon")
 G = "{http://base.google.com/ns/1.0}"
@@ -474,15 +474,7 @@ def test_an_attribute_marked_as_the_marketplace_size_is_sent_as_size(google, met
 
 def test_google_takes_shoes_whose_size_is_an_attribute_marked_as_size(google):
     """Google requires a size for shoes (category 187); a shoe's `shoe_size` option is one once it is marked."""
-    shoe_size = choice_attribute("shoe_size", ["41", "42"])
-    footwear = ProductTypeFactory()
-    ProductTypeAttribute.objects.create(product_type=footwear, attribute=shoe_size, role="variant")
-    shoe = listed_product(google, variants=2, product_type=footwear)
-    facts = {"age_group": "adult", "gender": "unisex", "color": "Black"}
-    set_listing(shoe, google, channel_category="187", attributes=facts)
-    for variant, size in zip(shoe.variants.order_by("sort_order", "pk"), ("41", "42"), strict=True):
-        variant.options = {"shoe_size": size}
-        variant.save()
+    shoe_size = google_shoe(google).product_type.attribute_links.get().attribute
 
     unmarked = build_feed(google, "google-xml")
     assert (unmarked.items_written, unmarked.items_skipped) == (0, 2)

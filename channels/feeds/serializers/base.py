@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Any, BinaryIO, NamedTuple, Protocol
+from typing import Any, BinaryIO, Protocol
 
 from catalog.money import format_amount
 from channels.resolved import ResolvedProduct, ResolvedVariant
@@ -45,13 +45,14 @@ class FeedItem:
         return self.product.categories[0].path_text if self.product.categories else ""
 
 
-class OptionSource(NamedTuple):
-    """Where one variant fact of a product's items comes from (see `option_sources`)."""
-
-    fixed: Any  # the listing's value for every variant; None: each variant's own decides
-    fallback: str  # the product attribute's, as text ("" without one)
-    option_code: str  # the variant option holding the fact: the fact's name, or the attribute standing for it
-    unit: str  # that attribute's unit, written after a variant's value ("24 cm")
+# Where one variant fact of a product's items comes from (`option_sources`): (fixed, fallback, option_code, unit)
+# - fixed: the listing's value for every variant; None: each variant's own decides
+# - fallback: the product attribute's, as text ("" without one)
+# - option_code: the variant option holding the fact: the fact's name, or the attribute standing for it
+# - unit: that attribute's unit, written after a variant's value ("24 cm")
+# A plain tuple: a feed makes one per fact and product (a NamedTuple took three times as long to make).
+OptionSource = tuple[Any, str, str, str]
+NO_STAND_INS: dict[str, tuple[str, str]] = {}
 
 
 def option_sources(product: ResolvedProduct, codes: Iterable[str]) -> tuple[tuple[str, OptionSource], ...]:
@@ -60,22 +61,27 @@ def option_sources(product: ResolvedProduct, codes: Iterable[str]) -> tuple[tupl
     A fact is the listing's channel attribute, else the variant's option, else the product attribute (which
     `channel_attributes` also carries, as the product's fallback: it must not outrank the variant). The option
     and the attribute are the product type's attribute of the fact's name, else the one marked as standing for
-    it (`Attribute.marketplace_attribute`: a shoe's `shoe_size` is its size). The product's part is worked out
+    it (`ResolvedProduct.attribute_for`: a shoe's `shoe_size` is its size). The product's part is worked out
     here once for all its variants; `option_text` finishes it."""
     first_attributes: dict[str, Any] = {}
     for attribute in product.attributes:
         first_attributes.setdefault(attribute.code, attribute.value)
     listing = product.listing_attributes
+    # product.attribute_for(code) for each code, without a call each: this runs for every product of a feed
+    held_by = product.product_type.marketplace_attributes if product.product_type is not None else NO_STAND_INS
     sources = []
     for code in codes:
         value = listing.get(code)
-        option_code, unit = product.attribute_for(code)
-        if option_code == code:
-            fallback = with_unit(first_attributes.get(code), unit)
-        else:  # a value under the fact's own name (not an attribute of the type: no unit known) comes first
-            fallback = with_unit(first_attributes.get(code), "") or with_unit(first_attributes.get(option_code), unit)
         fixed = None if value is None or value == "" else value
-        sources.append((code, OptionSource(fixed, fallback, option_code, unit)))
+        held = held_by.get(code)
+        if held is None or held[0] == code:
+            unit = held[1] if held is not None else ""
+            source = (fixed, with_unit(first_attributes.get(code), unit), code, unit)
+        else:  # a value under the fact's own name (not an attribute of the type: no unit known) comes first
+            option_code, unit = held
+            fallback = with_unit(first_attributes.get(code), "") or with_unit(first_attributes.get(option_code), unit)
+            source = (fixed, fallback, option_code, unit)
+        sources.append((code, source))
     return tuple(sources)
 
 
@@ -87,7 +93,7 @@ def option_text(variant: ResolvedVariant, source: OptionSource) -> str:
     value = variant.options.get(option_code)
     if value is None or value == "":
         return fallback
-    return with_unit(value, unit)
+    return f"{value} {unit}" if unit else str(value)
 
 
 def with_unit(value: Any, unit: str) -> str:
