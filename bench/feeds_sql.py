@@ -225,7 +225,8 @@ LEFT JOIN (SELECT path, {aggregate("name", " > ", "depth")} AS trail
                    ON a.path = substr(c.path, 1, length(a.path)) ORDER BY c.path, a.depth) ancestors
            GROUP BY path) crumbs ON crumbs.path = first_category.path""",
         ]
-    # - which of the product type's attributes holds each variant fact, and its unit (ResolvedProductType)
+    # - which of the product type's attributes holds each variant fact, and its unit (ResolvedProductType): a
+    #   row per product type, materialized (SQLite would otherwise fold its subqueries into every item's row)
     held_by = ",\n       ".join(
         f"""(SELECT a.{column} FROM catalog_producttypeattribute l JOIN catalog_attribute a ON a.id = l.attribute_id
          WHERE l.product_type_id = t.id AND (a.code = '{key}' OR a.marketplace_attribute = '{key}')
@@ -233,9 +234,7 @@ LEFT JOIN (SELECT path, {aggregate("name", " > ", "depth")} AS trail
         for key in ("color", "size", "material")
         for column in ("code", "unit")
     )
-    joins.append(
-        f"LEFT JOIN (SELECT t.id, {held_by}\nFROM catalog_producttype t) held_by ON held_by.id = p.product_type_id"
-    )
+    joins.append("LEFT JOIN held_by ON held_by.id = p.product_type_id")
     joined = "\n".join(joins)
     product_values = ",\n       ".join(f"{expression} AS {name}" for name, expression in shared.items())
     select = ",\n       ".join(f"{expression} AS {name}" for name, expression in columns.items())
@@ -243,7 +242,8 @@ LEFT JOIN (SELECT path, {aggregate("name", " > ", "depth")} AS trail
     # worse: 0.62 s instead of 0.35 s at 10k products); SQLite flattens it into a scan of the products in id
     # order, which keeps its sort to each product's variants (materialized, it sorted every row in memory).
     materialized = "MATERIALIZED" if postgresql else "NOT MATERIALIZED"
-    sql = f"""WITH products AS {materialized} (
+    sql = f"""WITH held_by AS MATERIALIZED (SELECT t.id, {held_by}\nFROM catalog_producttype t),
+products AS {materialized} (
 SELECT p.id, p.slug,
        {product_values}
 FROM catalog_product p

@@ -18,7 +18,6 @@ from catalog.models import (
     Category,
     Product,
     ProductImage,
-    ProductType,
     ProductTypeAttribute,
     StockLevel,
     Variant,
@@ -53,19 +52,20 @@ from hub.statements import Texts, rows_for
 _ITERATOR_CHUNK = 2000
 
 
-def channels_seeing_type_change(instance: Attribute | ProductType) -> list[int]:
-    """The active channels a saved product type or attribute changes (completeness, feeds): those listing a
-    product of the type, or of a type with the attribute when what it stands for changed (shoe_size as size).
-    A type's own save counts whatever changed: its attribute links are saved after it, in the same form."""
+def product_types_with_new_feed_facts(instance: Attribute | ProductTypeAttribute, *, deleted: bool) -> list[int]:
+    """The product types whose marketplace facts (`ResolvedProductType.marketplace_attributes`) a saved or
+    deleted attribute or attribute link changes: an attribute's code, unit or mark, when it stands or stood for
+    a fact; a link of such an attribute added, moved or removed. The completeness and feed receivers ask."""
     if isinstance(instance, Attribute):
-        if not instance.marketplace_attribute_changed:
-            return []
-        type_ids = instance.product_type_ids()
-    else:
-        type_ids = [instance.pk]
-    if not type_ids:
-        return []
-    listings = ProductListing.objects.filter(channel__active=True, product__product_type_id__in=type_ids)
+        return instance.product_type_ids() if instance.feeds_see_a_change else []
+    if (deleted or instance.moved) and instance.attribute.concerns_feeds:
+        return [instance.product_type_id]
+    return []
+
+
+def channels_listing_types(type_ids: Iterable[int]) -> list[int]:
+    """The active channels listing a product of these types."""
+    listings = ProductListing.objects.filter(channel__active=True, product__product_type_id__in=list(type_ids))
     return list(listings.values_list("channel_id", flat=True).distinct())
 
 

@@ -76,11 +76,16 @@ def completeness_refresh_channel(channel: Channel, *, batch_size: int = BATCH_SI
     return count
 
 
-def product_id_batches(batch_size: int = BATCH_SIZE, *, start_after: int = 0) -> Iterable[list[int]]:
-    """Every product id in ascending batches, by keyset (no OFFSET), so memory stays flat."""
+def product_id_batches(
+    batch_size: int = BATCH_SIZE, *, start_after: int = 0, product_type_ids: Sequence[int] | None = None
+) -> Iterable[list[int]]:
+    """Every product id (of these types) in ascending batches, by keyset (no OFFSET), so memory stays flat."""
+    products = Product.objects.all()
+    if product_type_ids is not None:
+        products = products.filter(product_type_id__in=list(product_type_ids))
     last = start_after
     while True:
-        batch = list(Product.objects.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:batch_size])
+        batch = list(products.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:batch_size])
         if not batch:
             return
         yield batch

@@ -2,15 +2,15 @@
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.executor import MigrationExecutor
-from django.db.models.signals import post_migrate, post_save
+from django.db.models.signals import post_delete, post_migrate, post_save
 from django.dispatch import receiver
 from wagtail.signals import published
 
-from catalog.models import Attribute, Product, ProductType
+from catalog.models import Attribute, Product, ProductTypeAttribute
 from channels.models import Channel
-from channels.selectors import channels_seeing_type_change
+from channels.selectors import product_types_with_new_feed_facts
 from channels.services import channels_with_outdated_rules, completeness_refresh_product
-from channels.tasks import schedule_channel_completeness
+from channels.tasks import schedule_channel_completeness, schedule_types_completeness
 
 
 @receiver(published, sender=Product)
@@ -28,13 +28,15 @@ def recompute_completeness_on_rule_change(sender, instance: Channel, raw=False, 
 
 
 @receiver(post_save, sender=Attribute)
-@receiver(post_save, sender=ProductType)
-def recompute_completeness_on_type_change(sender, instance, raw=False, **kwargs):
+@receiver(post_save, sender=ProductTypeAttribute)
+@receiver(post_delete, sender=ProductTypeAttribute)
+def recompute_completeness_when_feed_facts_change(sender, instance, raw=False, signal=None, **kwargs):
     # Google's apparel rule reads the attribute standing for size: marking one changes what it says.
     if raw:
         return
-    for channel in Channel.objects.filter(pk__in=channels_seeing_type_change(instance)):
-        schedule_channel_completeness(channel)
+    type_ids = product_types_with_new_feed_facts(instance, deleted=signal is post_delete)
+    if type_ids:
+        schedule_types_completeness(type_ids)
 
 
 @receiver(post_migrate)

@@ -13,6 +13,29 @@ def schedule_channel_completeness(channel: Channel) -> None:
     transaction.on_commit(lambda: refresh_channel_completeness.enqueue(channel_id))
 
 
+def schedule_types_completeness(type_ids: list[int]) -> None:
+    """Recompute the completeness of the products of these types in the background, once committed."""
+    type_ids = list(type_ids)
+    transaction.on_commit(lambda: refresh_types_completeness.enqueue(type_ids))
+
+
+@task()
+def refresh_types_completeness(type_ids: list[int]) -> int:
+    """The products of these types, a batch task each, on every channel (what their attributes stand for
+    changed: only their results can)."""
+    batches = 0
+    for batch in product_id_batches(BATCH_SIZE, product_type_ids=type_ids):
+        refresh_products_completeness.enqueue(batch)
+        batches += 1
+    return batches
+
+
+@task()
+def refresh_products_completeness(product_ids: list[int]) -> int:
+    completeness_refresh_products(product_ids)
+    return len(product_ids)
+
+
 @task()
 def refresh_channel_completeness(channel_id: int) -> int:
     """Split the catalog into batches; each batch is its own task, so workers share a big catalog.

@@ -73,10 +73,6 @@ def ensure_attributes() -> dict[str, Attribute]:
     attributes = {attribute.code: attribute for attribute in Attribute.objects.filter(code__in=codes)}
     for spec in data.ATTRIBUTES:
         if spec.code in attributes:
-            attribute = attributes[spec.code]
-            if spec.marketplace_attribute and not attribute.marketplace_attribute:  # a demo loaded before the field
-                attribute.marketplace_attribute = spec.marketplace_attribute
-                attribute.save(update_fields=["marketplace_attribute"])
             continue
         attribute = Attribute.objects.create(
             code=spec.code,

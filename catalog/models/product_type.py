@@ -14,14 +14,14 @@ FALSE_WORDS = {"no", "false", "0", "n", "off"}
 
 
 class MarketplaceAttribute(models.TextChoices):
-    """The variant facts the marketplace feeds send (feeds.md: Google, Meta and Amazon all take these)."""
+    """The free-text variant facts the marketplace feeds send (feeds.md): Google and Meta take all four, Amazon
+    color, size and material. Gender and age group are not among them: their values are enums that the
+    completeness rules check on the listing or product attribute of that name."""
 
     COLOR = "color", "Colour"
     SIZE = "size", "Size"
     MATERIAL = "material", "Material"
     PATTERN = "pattern", "Pattern"
-    GENDER = "gender", "Gender"
-    AGE_GROUP = "age_group", "Age group"
 
 
 class Attribute(index.Indexed, ClusterableModel):
@@ -42,8 +42,8 @@ class Attribute(index.Indexed, ClusterableModel):
         max_length=20,
         blank=True,
         choices=MarketplaceAttribute.choices,
-        help_text="Sent to Google, Meta and Amazon as this attribute when a product has none of that name, "
-        "e.g. “Shoe size (EU)” as size.",
+        help_text="Sent to Google and Meta (Amazon: colour, size and material) as this attribute by product types "
+        "without an attribute of that name, e.g. “Shoe size (EU)” as size.",
     )
 
     panels = [
@@ -65,17 +65,39 @@ class Attribute(index.Indexed, ClusterableModel):
     @classmethod
     def from_db(cls, db, field_names, values):
         instance = super().from_db(db, field_names, values)
-        instance._loaded_marketplace_attribute = instance.marketplace_attribute
+        instance._loaded_feed_facts = instance.feed_facts()
         return instance
 
+    def refresh_from_db(self, *args, **kwargs):
+        super().refresh_from_db(*args, **kwargs)
+        self._loaded_feed_facts = self.feed_facts()
+
+    def feed_facts(self) -> tuple:
+        """What the marketplace feeds take from this attribute's definition: the code of the variant option or
+        product attribute they read, the unit they write after a value, and the fact it stands for. Read from
+        the instance's fields as loaded (a deferred field is not fetched for this)."""
+        fields = self.__dict__
+        return (fields.get("code"), fields.get("unit"), fields.get("marketplace_attribute"))
+
     @property
-    def marketplace_attribute_changed(self) -> bool:
-        """Whether what the attribute stands for differs from what was loaded (post_save receivers ask)."""
-        return getattr(self, "_loaded_marketplace_attribute", "") != self.marketplace_attribute
+    def feeds_see_a_change(self) -> bool:
+        """Whether saving this changes what feeds send: its facts differ from those loaded (a new attribute is
+        in no product type yet) and it stands, or stood, for a marketplace fact, by its mark or its code."""
+        loaded = getattr(self, "_loaded_feed_facts", None)
+        if loaded is None or loaded == self.feed_facts():
+            return False
+        loaded_code, _, loaded_mark = loaded
+        facts = MarketplaceAttribute.values
+        return bool(loaded_mark or self.marketplace_attribute) or loaded_code in facts or self.code in facts
+
+    @property
+    def concerns_feeds(self) -> bool:
+        """Whether feeds read this attribute: it stands for a marketplace fact, by its mark or its code."""
+        return bool(self.marketplace_attribute) or self.code in MarketplaceAttribute.values
 
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
-        self._loaded_marketplace_attribute = self.marketplace_attribute  # after the receivers have asked
+        self._loaded_feed_facts = self.feed_facts()  # after the post_save receivers have asked
 
     def product_type_ids(self) -> list[int]:
         return list(ProductTypeAttribute.objects.filter(attribute=self).values_list("product_type_id", flat=True))
@@ -172,6 +194,26 @@ class ProductTypeAttribute(Orderable):
     required = models.BooleanField(default=False)
 
     panels = [FieldPanel("attribute"), FieldPanel("role"), FieldPanel("required")]
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._loaded_place = instance.place()
+        return instance
+
+    def place(self) -> tuple:
+        """Which attribute the link adds and where, as the feeds see it (the first marked one wins)."""
+        fields = self.__dict__
+        return (fields.get("attribute_id"), fields.get("sort_order"))
+
+    @property
+    def moved(self) -> bool:
+        """New, or another attribute or place than loaded (a product type's form saves every link each time)."""
+        return getattr(self, "_loaded_place", None) != self.place()
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        self._loaded_place = self.place()  # after the post_save receivers have asked
 
     class Meta(Orderable.Meta):
         constraints = [

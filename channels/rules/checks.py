@@ -339,7 +339,10 @@ def _google_is_apparel(product: ResolvedProduct) -> bool:
 
 @dataclass(frozen=True)
 class GoogleApparel(Rule):
-    """Apparel needs age_group, gender and color (and size for clothing and shoes) for Google."""
+    """Apparel needs age_group, gender and color (and size for clothing and shoes) for Google.
+
+    Color and size may come from the attribute the product type has standing for them (`attribute_for`).
+    Marking one recomputes the products concerned (`channels.signals`), so RULES_VERSION stayed as it was."""
 
     field: str = "gender"
 

@@ -161,7 +161,8 @@ FEEDS_ROOT = Path(env_str("FEEDS_ROOT", str(VAR_DIR / "feeds")))
 FEEDS_BASE_URL = env_str("FEEDS_BASE_URL")
 # Products read, resolved and written per step of a feed build: memory stays flat whatever the catalog.
 FEEDS_CHUNK_SIZE = env_int("FEEDS_CHUNK_SIZE", 500, low=1)
-# zlib level of the gzip copy served to clients that accept it (1: fastest, as nginx's default; 9: smallest).
+# gzip level of the copy served to clients that accept it (1: fastest, as nginx's default; 9: smallest; 1–3 go
+# through ISA-L, 4–9 and 0, stored, through zlib: channels/feeds/writer.py).
 FEEDS_GZIP_LEVEL = env_int("FEEDS_GZIP_LEVEL", 1, low=0, high=9)
 # Read a build's next chunk in a thread while it writes the current one (channels/feeds/pipeline.py, reads_ahead):
 # unset, on PostgreSQL only (on SQLite it measured slower).

@@ -13,18 +13,31 @@ from django.core.management.base import CommandError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from isal import igzip
 
-from catalog.models import Attribute, Brand, Product, ProductImage, ProductType, StockLevel, StockLocation, Variant
+from catalog.models import (
+    Attribute,
+    Brand,
+    Product,
+    ProductImage,
+    ProductType,
+    ProductTypeAttribute,
+    StockLevel,
+    StockLocation,
+    Variant,
+)
 from channels.bulk import COLLECT_EVERY, UNCOLLECTED_LIMIT, batch_done, collector_paused
 from channels.feeds.formats import GOOGLE_XML
 from channels.feeds.models import FeedBuild, FeedSettings
 from channels.feeds.pipeline import IMAGE_SPEC, build_feed, feed_path
 from channels.feeds.serializers import SERIALIZERS
 from channels.feeds.tasks import feeds_mark_dirty, rebuild_channel_feeds
+from channels.feeds.writer import gzip_writer
 from channels.models import Channel, ChannelCompleteness, ProductListing, VariantListing
+from channels.selectors import product_types_with_new_feed_facts
 from channels.services import completeness_refresh_product
 from media.models import CustomImage, CustomRendition
-from tests.factories import ChannelFactory, ImageFactory, make_gtin13
+from tests.factories import AttributeFactory, ChannelFactory, ImageFactory, ProductTypeFactory, make_gtin13
 from tests.feeds.conftest import catalog_for, google_shoe
 
 
@@ -61,6 +74,7 @@ def test_the_gzip_copy_holds_the_feed_at_every_level(google, settings, level):
     plain, compressed = path.read_bytes(), path.with_name(path.name + ".gz").read_bytes()
     assert gzip.decompress(compressed) == plain
     assert (len(compressed) > len(plain)) == (level == 0)
+    assert isinstance(gzip_writer(io.BytesIO(), level), igzip.GzipFile) == (1 <= level <= 3)
 
 
 def assert_failed_keeping_the_previous_file(channel: Channel, error: str, before: bytes) -> None:
@@ -263,6 +277,90 @@ def test_marking_an_attribute_as_size_rebuilds_the_feeds_and_recomputes_complete
     (build,) = FeedBuild.objects.filter(channel=google, format="google-xml", trigger="task")
     assert build.items_written == 2
     assert b"<g:size>41</g:size>" in feed_path(google, GOOGLE_XML).read_bytes()
+
+
+def test_adding_a_marked_attribute_in_the_product_type_form_rebuilds_the_feeds(
+    google, merchandiser, client, django_capture_on_commit_callbacks
+):
+    """The admin's product type form saves every attribute link each time: the one it adds counts, the ones
+    it saves unchanged do not (here a `color` link: an attribute named after a marketplace fact)."""
+    footwear = google_shoe(google).product_type
+    footwear.attribute_links.update(sort_order=0)  # as the form numbers them (the set-up left it empty)
+    ProductTypeAttribute.objects.create(product_type=footwear, attribute=AttributeFactory(code="color"), sort_order=1)
+    links = [(link.pk, link.attribute_id) for link in footwear.attribute_links.order_by("sort_order")]
+    links_added = [*links, ("", AttributeFactory(code="eu_size", marketplace_attribute="size").pk)]
+    client.force_login(merchandiser)
+    edit = reverse("wagtailsnippets_catalog_producttype:edit", args=[footwear.pk])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        unchanged = client.post(edit, product_type_form(footwear, links))
+    assert unchanged.status_code == 302
+    assert not FeedBuild.objects.filter(channel=google, trigger="task").exists()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        added = client.post(edit, product_type_form(footwear, links_added))
+
+    assert added.status_code == 302 and footwear.attribute_links.count() == 3
+    (build,) = FeedBuild.objects.filter(channel=google, format="google-xml", trigger="task")
+    assert build.items_skipped == 2  # the variants have no eu_size option: still no size
+
+
+def product_type_form(product_type: ProductType, links: list[tuple]) -> dict:
+    """The admin form's fields for a product type with these (link id or "", attribute id) variant links."""
+    form = {"name": product_type.name, "slug": product_type.slug, "attribute_links-TOTAL_FORMS": len(links)}
+    form |= {"attribute_links-INITIAL_FORMS": sum(1 for pk, _ in links if pk), "attribute_links-MIN_NUM_FORMS": 0}
+    form["attribute_links-MAX_NUM_FORMS"] = 1000
+    for n, (pk, attribute_id) in enumerate(links):
+        form |= {f"attribute_links-{n}-id": pk, f"attribute_links-{n}-ORDER": n + 1}
+        form |= {f"attribute_links-{n}-attribute": attribute_id, f"attribute_links-{n}-role": "variant"}
+    return form
+
+
+ATTRIBUTE_CHANGES = {  # change: (which attribute, field, new value, whether feeds see it)
+    "mark": ("fit", "marketplace_attribute", "material", True),
+    "unmark": ("shoe_size", "marketplace_attribute", "", True),
+    "unit of a marked one": ("shoe_size", "unit", "UK", True),
+    "code of a marked one": ("shoe_size", "code", "eu_shoe_size", True),
+    "unit of one named after a fact": ("color", "unit", "shade", True),
+    "name of a marked one": ("shoe_size", "name", "EU shoe size", False),
+    "unit of an unmarked one": ("fit", "unit", "mm", False),
+}
+LINK_CHANGES = {  # change: (which attribute's link, what happens to it, whether feeds see it)
+    "link of a marked one added": ("shoe_size", "added", True),
+    "link of an unmarked one added": ("fit", "added", False),
+    "link of a marked one saved unchanged": ("shoe_size", "saved", False),
+    "link of a marked one moved": ("shoe_size", "moved", True),
+    "link of a marked one removed": ("shoe_size", "removed", True),
+    "link of an unmarked one removed": ("fit", "removed", False),
+}
+
+
+@pytest.mark.parametrize("change", [*ATTRIBUTE_CHANGES, *LINK_CHANGES])
+def test_which_changes_give_a_product_type_new_feed_facts(db, change):
+    """What the post_save and post_delete receivers ask, about the instance about to be saved or deleted."""
+    product_type, other_type = ProductTypeFactory(), ProductTypeFactory()
+    for order, (code, mark, unit) in enumerate([("shoe_size", "size", "EU"), ("fit", "", "cm"), ("color", "", "")]):
+        attribute = AttributeFactory(code=code, marketplace_attribute=mark, unit=unit)
+        ProductTypeAttribute.objects.create(product_type=product_type, attribute=attribute, sort_order=order)
+
+    if change in ATTRIBUTE_CHANGES:
+        code, field, value, concerns = ATTRIBUTE_CHANGES[change]
+        instance = Attribute.objects.get(code=code)
+        setattr(instance, field, value)
+        changed_type, deleted = product_type, False
+    else:
+        code, what, concerns = LINK_CHANGES[change]
+        attribute = Attribute.objects.get(code=code)
+        if what == "added":
+            instance, changed_type = ProductTypeAttribute(product_type=other_type, attribute=attribute), other_type
+        else:
+            instance, changed_type = ProductTypeAttribute.objects.get(attribute=attribute), product_type
+            instance.sort_order += 5 if what == "moved" else 0
+        deleted = what == "removed"
+
+    changed = product_types_with_new_feed_facts(instance, deleted=deleted)
+
+    assert changed == ([changed_type.pk] if concerns else [])
 
 
 def test_a_burst_of_changes_ends_in_one_rebuild(google, django_capture_on_commit_callbacks):

@@ -446,30 +446,42 @@ def test_a_variants_color_outranks_the_products_and_the_listings_outranks_both(g
 def test_an_attribute_marked_as_the_marketplace_size_is_sent_as_size(google, meta, amazon, fmt):
     """Shoes vary by `shoe_size` and pans by `diameter` (cm): a marketplace knows neither name, and a Google item
     group's items must differ in what it knows. Marked as standing for size, they are sent as size (a number
-    with its unit), from the variant's option or else the product attribute."""
+    with its unit), from the variant's option or else the product attribute; the listing's size outranks both."""
     channel = {"google-xml": google, "meta-csv": meta, "amazon-json": amazon}[fmt]
     shoe_size = choice_attribute("shoe_size", ["41", "42"])
     diameter = AttributeFactory(code="diameter", kind=Attribute.Kind.NUMBER, unit="cm")
     footwear, cookware = ProductTypeFactory(), ProductTypeFactory()
     ProductTypeAttribute.objects.create(product_type=footwear, attribute=shoe_size, role="variant")
-    ProductTypeAttribute.objects.create(product_type=cookware, attribute=diameter, role="product")
+    ProductTypeAttribute.objects.create(product_type=cookware, attribute=diameter, role="variant")
     shoe = listed_product(channel, variants=2, product_type=footwear)
     pan = listed_product(channel, variants=1, product_type=cookware, attributes={"diameter": 24})
-    for product in (shoe, pan):
+    wok = listed_product(channel, variants=2, product_type=cookware)
+    for product in (shoe, pan, wok):
         category = "LUGGAGE" if channel.kind == "amazon" else ""
         set_listing(product, channel, channel_category=category, attributes={"condition": "new"})
-    small, large = shoe.variants.order_by("sort_order", "pk")
-    small.options, large.options = {"shoe_size": "41"}, {"shoe_size": "42"}
-    small.save()
-    large.save()
-    (pan_variant,) = pan.variants.all()
+    variants = {}
+    for product, code, values in [(shoe, "shoe_size", ("41", "42")), (wok, "diameter", (28, 32.5))]:
+        for variant, value in zip(product.variants.order_by("sort_order", "pk"), values, strict=True):
+            variant.options = {code: value}
+            variant.save()
+            variants[value] = variant.sku
+    variants["pan"] = pan.variants.get().sku
 
-    assert item_facts(build_feed(channel, fmt), fmt, "size") == {small.sku: "", large.sku: "", pan_variant.sku: ""}
-
+    unmarked = item_facts(build_feed(channel, fmt), fmt, "size")
     Attribute.objects.filter(pk__in=[shoe_size.pk, diameter.pk]).update(marketplace_attribute="size")
-    sizes = item_facts(build_feed(channel, fmt), fmt, "size")
+    marked = item_facts(build_feed(channel, fmt), fmt, "size")
+    set_listing(shoe, channel, attributes={"condition": "new", "size": "One size"})
+    listed = item_facts(build_feed(channel, fmt), fmt, "size")
 
-    assert sizes == {small.sku: "41", large.sku: "42", pan_variant.sku: "24 cm"}
+    assert set(unmarked.values()) == {""}
+    assert marked == {
+        variants["41"]: "41",
+        variants["42"]: "42",
+        variants["pan"]: "24 cm",
+        variants[28]: "28 cm",
+        variants[32.5]: "32.5 cm",
+    }
+    assert [listed[variants[size]] for size in ("41", "42", 28)] == ["One size", "One size", "28 cm"]
 
 
 def test_google_takes_shoes_whose_size_is_an_attribute_marked_as_size(google):
