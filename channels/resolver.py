@@ -321,7 +321,7 @@ def _marketplace_attributes(attributes: dict) -> dict[str, tuple[str, str]]:
     chosen = {code: (code, attribute.unit) for code, attribute in attributes.items() if code in MARKETPLACE_CODES}
     for code, attribute in attributes.items():
         stands_for = getattr(attribute, "marketplace_attribute", "")
-        if stands_for and stands_for not in chosen:
+        if stands_for in MARKETPLACE_CODES and stands_for not in chosen:  # (a mark no longer offered counts not)
             chosen[stands_for] = (code, attribute.unit)
     return chosen
 

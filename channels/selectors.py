@@ -58,9 +58,11 @@ def product_types_with_new_feed_facts(instance: Attribute | ProductTypeAttribute
     a fact; a link of such an attribute added, moved or removed. The completeness and feed receivers ask."""
     if isinstance(instance, Attribute):
         return instance.product_type_ids() if instance.feeds_see_a_change else []
-    if (deleted or instance.moved) and instance.attribute.concerns_feeds:
-        return [instance.product_type_id]
-    return []
+    if not (deleted or instance.moved):
+        return []
+    # the attribute the link adds and, when the form swapped it, the one it added before
+    attributes = Attribute.objects.filter(pk__in=instance.attribute_ids_before_and_after())
+    return [instance.product_type_id] if any(attribute.concerns_feeds for attribute in attributes) else []
 
 
 def channels_listing_types(type_ids: Iterable[int]) -> list[int]:

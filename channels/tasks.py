@@ -13,10 +13,30 @@ def schedule_channel_completeness(channel: Channel) -> None:
     transaction.on_commit(lambda: refresh_channel_completeness.enqueue(channel_id))
 
 
+class _TypeBatch:
+    """The product type ids of one transaction: one task for all of them when it commits."""
+
+    def __init__(self) -> None:
+        self.type_ids: set[int] = set()
+
+    def __call__(self) -> None:
+        refresh_types_completeness.enqueue(sorted(self.type_ids))
+
+
 def schedule_types_completeness(type_ids: list[int]) -> None:
-    """Recompute the completeness of the products of these types in the background, once committed."""
-    type_ids = list(type_ids)
-    transaction.on_commit(lambda: refresh_types_completeness.enqueue(type_ids))
+    """Recompute the completeness of the products of these types in the background, once committed.
+
+    A product type form saves each of its attribute links: the ids of one transaction join the batch it has
+    already registered (found among the connection's commit callbacks, `run_on_commit`, from which Django also
+    drops those of a savepoint rolled back), so they make one task."""
+    connection = transaction.get_connection()
+    batch = next((func for _, func, _ in connection.run_on_commit if isinstance(func, _TypeBatch)), None)
+    if batch is None:
+        batch = _TypeBatch()
+        batch.type_ids.update(type_ids)
+        transaction.on_commit(batch)  # outside a transaction: at once
+    else:
+        batch.type_ids.update(type_ids)
 
 
 @task()

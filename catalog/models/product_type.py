@@ -9,6 +9,8 @@ from wagtail.admin.panels import FieldPanel, InlinePanel
 from wagtail.models import Orderable
 from wagtail.search import index
 
+from .remembered import RemembersFields
+
 TRUE_WORDS = {"yes", "true", "1", "y", "on"}
 FALSE_WORDS = {"no", "false", "0", "n", "off"}
 
@@ -24,7 +26,7 @@ class MarketplaceAttribute(models.TextChoices):
     PATTERN = "pattern", "Pattern"
 
 
-class Attribute(index.Indexed, ClusterableModel):
+class Attribute(RemembersFields, index.Indexed, ClusterableModel):
     class Kind(models.TextChoices):
         TEXT = "text", "Text"
         NUMBER = "number", "Number with unit"
@@ -55,6 +57,7 @@ class Attribute(index.Indexed, ClusterableModel):
         InlinePanel("options", label="Allowed values (for choices)"),
     ]
     search_fields = [index.SearchField("name"), index.SearchField("code")]
+    remembered_fields = ("code", "unit", "marketplace_attribute")  # what the feeds take from its definition
 
     class Meta:
         ordering = ["name"]
@@ -62,42 +65,21 @@ class Attribute(index.Indexed, ClusterableModel):
     def __str__(self) -> str:
         return self.name
 
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        instance = super().from_db(db, field_names, values)
-        instance._loaded_feed_facts = instance.feed_facts()
-        return instance
-
-    def refresh_from_db(self, *args, **kwargs):
-        super().refresh_from_db(*args, **kwargs)
-        self._loaded_feed_facts = self.feed_facts()
-
-    def feed_facts(self) -> tuple:
-        """What the marketplace feeds take from this attribute's definition: the code of the variant option or
-        product attribute they read, the unit they write after a value, and the fact it stands for. Read from
-        the instance's fields as loaded (a deferred field is not fetched for this)."""
-        fields = self.__dict__
-        return (fields.get("code"), fields.get("unit"), fields.get("marketplace_attribute"))
-
     @property
     def feeds_see_a_change(self) -> bool:
-        """Whether saving this changes what feeds send: its facts differ from those loaded (a new attribute is
-        in no product type yet) and it stands, or stood, for a marketplace fact, by its mark or its code."""
-        loaded = getattr(self, "_loaded_feed_facts", None)
-        if loaded is None or loaded == self.feed_facts():
+        """Whether saving this changes what feeds send: the code of the option or attribute they read, the unit
+        they write after its values or the fact it stands for changed, and it stands or stood for a marketplace
+        fact, by its mark or its code. (A new attribute is in no product type yet: no change.)"""
+        if not self.is_remembered or not self.changed_fields():
             return False
-        loaded_code, _, loaded_mark = loaded
         facts = MarketplaceAttribute.values
-        return bool(loaded_mark or self.marketplace_attribute) or loaded_code in facts or self.code in facts
+        was_a_fact = bool(self.remembered("marketplace_attribute")) or self.remembered("code") in facts
+        return was_a_fact or self.concerns_feeds
 
     @property
     def concerns_feeds(self) -> bool:
         """Whether feeds read this attribute: it stands for a marketplace fact, by its mark or its code."""
         return bool(self.marketplace_attribute) or self.code in MarketplaceAttribute.values
-
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        self._loaded_feed_facts = self.feed_facts()  # after the post_save receivers have asked
 
     def product_type_ids(self) -> list[int]:
         return list(ProductTypeAttribute.objects.filter(attribute=self).values_list("product_type_id", flat=True))
@@ -183,7 +165,7 @@ class ProductType(index.Indexed, ClusterableModel):
         return cleaned, errors
 
 
-class ProductTypeAttribute(Orderable):
+class ProductTypeAttribute(RemembersFields, Orderable):
     class Role(models.TextChoices):
         PRODUCT = "product", "Product attribute"
         VARIANT = "variant", "Distinguishes variants (option)"
@@ -194,28 +176,19 @@ class ProductTypeAttribute(Orderable):
     required = models.BooleanField(default=False)
 
     panels = [FieldPanel("attribute"), FieldPanel("role"), FieldPanel("required")]
-
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        instance = super().from_db(db, field_names, values)
-        instance._loaded_place = instance.place()
-        return instance
-
-    def place(self) -> tuple:
-        """Which attribute the link adds and where, as the feeds see it (the first marked one wins)."""
-        fields = self.__dict__
-        return (fields.get("attribute_id"), fields.get("sort_order"))
-
-    @property
-    def moved(self) -> bool:
-        """New, or another attribute or place than loaded (a product type's form saves every link each time)."""
-        return getattr(self, "_loaded_place", None) != self.place()
-
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        self._loaded_place = self.place()  # after the post_save receivers have asked
+    remembered_fields = ("attribute_id", "sort_order")  # which attribute it adds, and where
 
     class Meta(Orderable.Meta):
         constraints = [
             models.UniqueConstraint(fields=["product_type", "attribute"], name="unique_product_type_attribute")
         ]
+
+    @property
+    def moved(self) -> bool:
+        """New, or another attribute or place than remembered (a product type's form saves every link each
+        time): which attribute stands for a fact may change (the first marked one wins)."""
+        return bool(self.changed_fields())
+
+    def attribute_ids_before_and_after(self) -> set[int]:
+        """The attribute the link adds, and the one it added before a change (the form can swap them)."""
+        return {self.attribute_id, self.remembered("attribute_id")} - {None}

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from isal import igzip
@@ -36,6 +36,7 @@ from channels.feeds.writer import gzip_writer
 from channels.models import Channel, ChannelCompleteness, ProductListing, VariantListing
 from channels.selectors import product_types_with_new_feed_facts
 from channels.services import completeness_refresh_product
+from channels.tasks import refresh_types_completeness
 from media.models import CustomImage, CustomRendition
 from tests.factories import AttributeFactory, ChannelFactory, ImageFactory, ProductTypeFactory, make_gtin13
 from tests.feeds.conftest import catalog_for, google_shoe
@@ -277,6 +278,9 @@ def test_marking_an_attribute_as_size_rebuilds_the_feeds_and_recomputes_complete
     (build,) = FeedBuild.objects.filter(channel=google, format="google-xml", trigger="task")
     assert build.items_written == 2
     assert b"<g:size>41</g:size>" in feed_path(google, GOOGLE_XML).read_bytes()
+    with django_capture_on_commit_callbacks(execute=True):
+        shoe_size.save()  # the mark is now what was saved: nothing new
+    assert FeedBuild.objects.filter(channel=google, format="google-xml", trigger="task").count() == 1
 
 
 def test_adding_a_marked_attribute_in_the_product_type_form_rebuilds_the_feeds(
@@ -304,6 +308,14 @@ def test_adding_a_marked_attribute_in_the_product_type_form_rebuilds_the_feeds(
     (build,) = FeedBuild.objects.filter(channel=google, format="google-xml", trigger="task")
     assert build.items_skipped == 2  # the variants have no eu_size option: still no size
 
+    eu_size_link = footwear.attribute_links.get(attribute__code="eu_size")
+    removed = product_type_form(footwear, [*links, (eu_size_link.pk, eu_size_link.attribute_id)])
+    removed["attribute_links-INITIAL_FORMS"], removed["attribute_links-2-DELETE"] = 3, "on"
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(edit, removed).status_code == 302
+    assert footwear.attribute_links.count() == 2
+    assert FeedBuild.objects.filter(channel=google, format="google-xml", trigger="task").count() == 2
+
 
 def product_type_form(product_type: ProductType, links: list[tuple]) -> dict:
     """The admin form's fields for a product type with these (link id or "", attribute id) variant links."""
@@ -324,6 +336,8 @@ ATTRIBUTE_CHANGES = {  # change: (which attribute, field, new value, whether fee
     "unit of one named after a fact": ("color", "unit", "shade", True),
     "name of a marked one": ("shoe_size", "name", "EU shoe size", False),
     "unit of an unmarked one": ("fit", "unit", "mm", False),
+    "code of one named after a fact": ("color", "code", "colour", True),
+    "code of an unmarked one, to a fact's": ("fit", "code", "size", True),
 }
 LINK_CHANGES = {  # change: (which attribute's link, what happens to it, whether feeds see it)
     "link of a marked one added": ("shoe_size", "added", True),
@@ -332,6 +346,7 @@ LINK_CHANGES = {  # change: (which attribute's link, what happens to it, whether
     "link of a marked one moved": ("shoe_size", "moved", True),
     "link of a marked one removed": ("shoe_size", "removed", True),
     "link of an unmarked one removed": ("fit", "removed", False),
+    "link of a marked one swapped for an unmarked one": ("shoe_size", "swapped", True),
 }
 
 
@@ -356,11 +371,39 @@ def test_which_changes_give_a_product_type_new_feed_facts(db, change):
         else:
             instance, changed_type = ProductTypeAttribute.objects.get(attribute=attribute), product_type
             instance.sort_order += 5 if what == "moved" else 0
+            if what == "swapped":
+                instance.attribute = Attribute.objects.get(code="fit")
         deleted = what == "removed"
 
     changed = product_types_with_new_feed_facts(instance, deleted=deleted)
 
     assert changed == ([changed_type.pk] if concerns else [])
+
+
+def test_a_deferred_field_read_later_keeps_an_unsaved_change(db):
+    AttributeFactory(code="shoe_size", marketplace_attribute="size", unit="EU")
+    attribute = Attribute.objects.defer("unit").get(code="shoe_size")
+    attribute.marketplace_attribute = ""
+
+    assert attribute.unit == "EU"  # fetched now: only it is remembered anew
+    assert attribute.feeds_see_a_change
+
+
+def test_a_form_changing_several_links_of_a_type_recomputes_its_completeness_once(
+    google, settings, django_capture_on_commit_callbacks
+):
+    shoe = google_shoe(google)
+    # django_tasks' DummyBackend keeps what is enqueued instead of running it
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        for code in ("colour", "eu_size"):
+            attribute = AttributeFactory(code=code, marketplace_attribute="size")
+            ProductTypeAttribute.objects.create(product_type=shoe.product_type, attribute=attribute)
+
+    enqueued = refresh_types_completeness.get_backend().results
+    recomputes = [result.args for result in enqueued if result.task.func is refresh_types_completeness.func]
+    assert recomputes == [[[shoe.product_type_id]]]
 
 
 def test_a_burst_of_changes_ends_in_one_rebuild(google, django_capture_on_commit_callbacks):
