@@ -13,15 +13,7 @@ from django.db.models.functions import Cast, Coalesce
 from django.db.models.query import ModelIterable
 from django.utils import timezone
 
-from catalog.models import (
-    Attribute,
-    Category,
-    Product,
-    ProductImage,
-    ProductTypeAttribute,
-    StockLevel,
-    Variant,
-)
+from catalog.models import Category, Product, ProductImage, ProductTypeAttribute, StockLevel, Variant
 from catalog.models.product import ProductQuerySet
 from channels.bulk import (
     EMPTY,
@@ -50,19 +42,6 @@ from hub.prepared import prepared_cursor
 from hub.statements import Texts, rows_for
 
 _ITERATOR_CHUNK = 2000
-
-
-def product_types_with_new_feed_facts(instance: Attribute | ProductTypeAttribute, *, deleted: bool) -> list[int]:
-    """The product types whose marketplace facts (`ResolvedProductType.marketplace_attributes`) a saved or
-    deleted attribute or attribute link changes: an attribute's code, unit or mark, when it stands or stood for
-    a fact; a link of such an attribute added, moved or removed. The completeness and feed receivers ask."""
-    if isinstance(instance, Attribute):
-        return instance.product_type_ids() if instance.feeds_see_a_change else []
-    if not (deleted or instance.moved):
-        return []
-    # the attribute the link adds and, when the form swapped it, the one it added before
-    attributes = Attribute.objects.filter(pk__in=instance.attribute_ids_before_and_after())
-    return [instance.product_type_id] if any(attribute.concerns_feeds for attribute in attributes) else []
 
 
 def channels_listing_types(type_ids: Iterable[int]) -> list[int]:

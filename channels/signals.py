@@ -7,8 +7,8 @@ from django.dispatch import receiver
 from wagtail.signals import published
 
 from catalog.models import Attribute, Product, ProductTypeAttribute
+from channels.feed_facts import product_types_changed, product_types_with_new_feed_facts
 from channels.models import Channel
-from channels.selectors import product_types_with_new_feed_facts
 from channels.services import channels_with_outdated_rules, completeness_refresh_product
 from channels.tasks import schedule_channel_completeness, schedule_types_completeness
 
@@ -30,13 +30,15 @@ def recompute_completeness_on_rule_change(sender, instance: Channel, raw=False, 
 @receiver(post_save, sender=Attribute)
 @receiver(post_save, sender=ProductTypeAttribute)
 @receiver(post_delete, sender=ProductTypeAttribute)
-def recompute_completeness_when_feed_facts_change(sender, instance, raw=False, signal=None, **kwargs):
-    # Google's apparel rule reads the attribute standing for size: marking one changes what it says.
+def recompute_when_feed_facts_change(sender, instance, raw=False, signal=None, **kwargs):
+    # Google's apparel rule reads the attribute standing for size: marking one changes what it says; the feeds
+    # app hears of it through `product_types_changed`.
     if raw:
         return
     type_ids = product_types_with_new_feed_facts(instance, deleted=signal is post_delete)
     if type_ids:
         schedule_types_completeness(type_ids)
+        product_types_changed.send(sender=type(instance), type_ids=type_ids)
 
 
 @receiver(post_migrate)

@@ -357,7 +357,7 @@ class GoogleApparel(Rule):
             held_by, _ = product.attribute_for(name)  # shoe_size for size, where the product type says so
             if name in ("color", "size") and all(held_by in v.options for v in product.variants if v.published):
                 continue  # a variant option is as good
-            if field_value(product, name) in (None, "") and field_value(product, held_by) in (None, ""):
+            if all(field_value(product, code) in (None, "") for code in {name, held_by}):
                 issues.append(Issue("error", name, f"Google requires {name.replace('_', ' ')} for apparel."))
         return issues
 

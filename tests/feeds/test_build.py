@@ -27,6 +27,7 @@ from catalog.models import (
     Variant,
 )
 from channels.bulk import COLLECT_EVERY, UNCOLLECTED_LIMIT, batch_done, collector_paused
+from channels.feed_facts import product_types_with_new_feed_facts
 from channels.feeds.formats import GOOGLE_XML
 from channels.feeds.models import FeedBuild, FeedSettings
 from channels.feeds.pipeline import IMAGE_SPEC, build_feed, feed_path
@@ -34,7 +35,6 @@ from channels.feeds.serializers import SERIALIZERS
 from channels.feeds.tasks import feeds_mark_dirty, rebuild_channel_feeds
 from channels.feeds.writer import gzip_writer
 from channels.models import Channel, ChannelCompleteness, ProductListing, VariantListing
-from channels.selectors import product_types_with_new_feed_facts
 from channels.services import completeness_refresh_product
 from channels.tasks import refresh_types_completeness
 from media.models import CustomImage, CustomRendition

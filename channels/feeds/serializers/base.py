@@ -52,7 +52,6 @@ class FeedItem:
 # - unit: that attribute's unit, written after a variant's value ("24 cm")
 # A plain tuple: a feed makes one per fact and product (a NamedTuple took three times as long to make).
 OptionSource = tuple[Any, str, str, str]
-NO_STAND_INS: dict[str, tuple[str, str]] = {}
 
 
 def option_sources(product: ResolvedProduct, codes: Iterable[str]) -> tuple[tuple[str, OptionSource], ...]:
@@ -67,21 +66,16 @@ def option_sources(product: ResolvedProduct, codes: Iterable[str]) -> tuple[tupl
     for attribute in product.attributes:
         first_attributes.setdefault(attribute.code, attribute.value)
     listing = product.listing_attributes
-    # product.attribute_for(code) for each code, without a call each: this runs for every product of a feed
-    held_by = product.product_type.marketplace_attributes if product.product_type is not None else NO_STAND_INS
     sources = []
     for code in codes:
         value = listing.get(code)
         fixed = None if value is None or value == "" else value
-        held = held_by.get(code)
-        if held is None or held[0] == code:
-            unit = held[1] if held is not None else ""
-            source = (fixed, with_unit(first_attributes.get(code), unit), code, unit)
+        option_code, unit = product.attribute_for(code)
+        if option_code == code:
+            fallback = with_unit(first_attributes.get(code), unit)
         else:  # a value under the fact's own name (not an attribute of the type: no unit known) comes first
-            option_code, unit = held
             fallback = with_unit(first_attributes.get(code), "") or with_unit(first_attributes.get(option_code), unit)
-            source = (fixed, fallback, option_code, unit)
-        sources.append((code, source))
+        sources.append((code, (fixed, fallback, option_code, unit)))
     return tuple(sources)
 
 
@@ -90,10 +84,7 @@ def option_text(variant: ResolvedVariant, source: OptionSource) -> str:
     fixed, fallback, option_code, unit = source
     if fixed is not None:
         return str(fixed)
-    value = variant.options.get(option_code)
-    if value is None or value == "":
-        return fallback
-    return f"{value} {unit}" if unit else str(value)
+    return with_unit(variant.options.get(option_code), unit) or fallback
 
 
 def with_unit(value: Any, unit: str) -> str:
